@@ -1,0 +1,86 @@
+//! `rapport clients`: one row per client.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::table::table;
+use super::{Outcome, warn_about};
+use crate::Vault;
+
+#[derive(Serialize)]
+struct Row {
+    name: String,
+    path: String,
+    tier: &'static str,
+    status: &'static str,
+    last_contact: Option<String>,
+    days_since: Option<i64>,
+    cadence: Option<String>,
+    cadence_days: Option<u32>,
+    next_due: Option<String>,
+    state: &'static str,
+    interactions_90d: usize,
+    interactions_365d: usize,
+    open_next_steps: usize,
+    overdue_next_steps: usize,
+    referrals: usize,
+    satisfaction: Option<f64>,
+    value: Option<f64>,
+}
+
+pub(super) fn run(vault_dir: &Path, today: NaiveDate, json: bool) -> Outcome {
+    let vault = Vault::load(vault_dir)?;
+    warn_about(&vault.diagnostics);
+    let figures = vault.figures(today);
+    let mut rows: Vec<Row> = figures
+        .clients
+        .iter()
+        .map(|f| {
+            let c = &vault.graph.clients[f.client];
+            Row {
+                name: c.name.clone(),
+                path: c.path.clone(),
+                tier: c.tier.as_str(),
+                status: c.status.as_str(),
+                last_contact: f.last_contact.map(|d| d.to_string()),
+                days_since: f.days_since,
+                cadence: f.cadence.map(|x| x.to_string()),
+                cadence_days: f.cadence.map(|x| x.approx_days()),
+                next_due: f.next_due.map(|d| d.to_string()),
+                state: f.state.as_str(),
+                interactions_90d: f.interactions_90d,
+                interactions_365d: f.interactions_365d,
+                open_next_steps: f.open_next_steps,
+                overdue_next_steps: f.overdue_next_steps,
+                referrals: f.referrals,
+                satisfaction: c.satisfaction,
+                value: c.value,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.path.cmp(&b.path));
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into()));
+        return Ok(0);
+    }
+    let dash = || "—".to_owned();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.name.clone(),
+                r.tier.to_owned(),
+                r.status.to_owned(),
+                r.state.to_owned(),
+                r.last_contact.clone().unwrap_or_else(dash),
+                r.days_since.map_or_else(dash, |d| d.to_string()),
+                r.cadence.clone().unwrap_or_else(dash),
+                r.next_due.clone().unwrap_or_else(dash),
+            ]
+        })
+        .collect();
+    print!("{}", table(&["CLIENT", "TIER", "STATUS", "STATE", "LAST CONTACT", "DAYS", "CADENCE", "NEXT DUE"], &cells));
+    Ok(0)
+}

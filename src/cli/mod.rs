@@ -1,0 +1,200 @@
+//! Command line: clap definitions and dispatch. The library core never sees clap.
+
+mod check;
+mod clients;
+mod due;
+mod report;
+mod table;
+mod watch;
+
+use std::ffi::OsString;
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::Error;
+
+/// Keep client relationships alive from an Obsidian vault.
+///
+/// rapport reads your vault (notes with YAML frontmatter, wikilinks, tags, tasks), builds
+/// a graph of clients, people and interactions, and writes reminder and dashboard notes
+/// back into it (by default into `CRM/`). It never touches your own notes.
+#[derive(Debug, Parser)]
+#[command(name = "rapport", version, about, long_about, after_help = EXAMPLES)]
+pub struct Cli {
+    /// The vault folder [default: $RAPPORT_VAULT, else the current folder]
+    #[arg(long, global = true, env = "RAPPORT_VAULT", value_name = "DIR")]
+    pub vault: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  rapport --vault ~/Notes report            write CRM/Reminders.md and CRM/Dashboard.md
+  rapport --vault ~/Notes due               who to contact, what is waiting
+  rapport --vault ~/Notes clients --json    one row per client, as JSON
+  rapport --vault ~/Notes check --format github --fail-on warning
+  rapport --vault ~/Notes watch             keep the notes current as you type
+
+Exit codes: 0 fine, 1 findings (check) or refused writes (report), 2 usage or I/O error.";
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the reminder and dashboard notes into the output folder
+    ///
+    /// Generated notes carry a marker and a hash; a note you edited, or one rapport did
+    /// not write, is never overwritten (exit 1) unless you pass --force. Nothing is
+    /// written when the content would not change.
+    Report {
+        #[command(flatten)]
+        day: Day,
+        /// Show what would change without writing anything
+        #[arg(long)]
+        dry_run: bool,
+        /// Overwrite generated notes even if edited by hand, or files in the way
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the vault like a compiler: broken links, bad properties, overdue contacts
+    ///
+    /// Prints `path:line:col: severity[code]: message`. Exit code 1 when a finding is
+    /// at or above --fail-on. Severities can be changed per code in rapport.toml.
+    Check {
+        #[command(flatten)]
+        day: Day,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+        /// Lowest severity that makes the exit code 1
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
+    },
+    /// Regenerate the notes on every save, until Ctrl-C
+    Watch {
+        /// Wait this long after the last change before regenerating
+        #[arg(long, default_value_t = 200, value_name = "MS")]
+        debounce: u64,
+        /// Use this date instead of the clock (the day does not roll over)
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        today: Option<NaiveDate>,
+    },
+    /// Show reminders in the terminal, most urgent first
+    Due {
+        #[command(flatten)]
+        day: Day,
+        /// Print one JSON array instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one row per client: tier, status, last contact, next due, state
+    Clients {
+        #[command(flatten)]
+        day: Day,
+        /// Print one JSON array instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The day the reminders are computed for.
+#[derive(Debug, clap::Args)]
+pub struct Day {
+    /// Compute for this date instead of today
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub today: Option<NaiveDate>,
+}
+
+impl Day {
+    fn get(&self) -> NaiveDate {
+        self.today.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    crate::parse::parse_date(s)
+        .filter(|_| s.trim().len() == 10)
+        .ok_or_else(|| format!("`{s}` is not a date; write YYYY-MM-DD"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+/// True when stdout may carry colour: a terminal, and `NO_COLOR` unset.
+fn color_stdout() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let vault = cli.vault.clone().unwrap_or_else(|| PathBuf::from("."));
+    let result = match cli.command {
+        Command::Report { day, dry_run, force } => report::run(&vault, day.get(), dry_run, force),
+        Command::Check { day, format, fail_on } => check::run(&vault, day.get(), format, fail_on),
+        Command::Watch { debounce, today } => watch::run(&vault, debounce, today),
+        Command::Due { day, json } => due::run(&vault, day.get(), json),
+        Command::Clients { day, json } => clients::run(&vault, day.get(), json),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("rapport: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints diagnostics that stop nothing (used by report, due, clients) to stderr.
+fn warn_about(diags: &[crate::Diagnostic]) {
+    let errors = diags.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).count();
+    if errors > 0 {
+        eprintln!("rapport: {errors} problem(s) in the vault; run `rapport check` for details");
+    }
+}
+
+/// Applies the config's severities (dropping codes turned off) and sorts.
+fn configured(config: &crate::Config, diags: Vec<crate::Diagnostic>) -> Vec<crate::Diagnostic> {
+    let mut out: Vec<_> = diags
+        .into_iter()
+        .filter_map(|mut d| {
+            d.severity = config.severity_of(d.code)?;
+            Some(d)
+        })
+        .collect();
+    crate::diagnostics::sort(&mut out);
+    out
+}
+
+type Outcome = Result<u8, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

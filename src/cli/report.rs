@@ -1,0 +1,44 @@
+//! `rapport report`: write the reminder and dashboard notes.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::{Outcome, warn_about};
+use crate::Vault;
+use crate::diagnostics::render_human;
+use crate::write::{self, Outcome as W};
+
+pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool) -> Outcome {
+    let vault = Vault::load(vault_dir)?;
+    warn_about(&vault.diagnostics);
+    let out_dir = write::output_folder(&vault.root, &vault.config.output_dir)?;
+    if !dry_run {
+        write::clean_temporaries(&out_dir);
+    }
+    let mut refused = Vec::new();
+    for g in vault.generate(today) {
+        let outcome = write::plan(&vault.root, &g.rel, &g.content, force)?;
+        let verb = match (&outcome, dry_run) {
+            (W::Created, false) => "created",
+            (W::Updated, false) => "updated",
+            (W::Created, true) => "would create",
+            (W::Updated, true) => "would update",
+            (W::Unchanged, _) => "unchanged",
+            (W::Refused(_), _) => "refused",
+        };
+        if !dry_run {
+            write::apply(&out_dir, &vault.root, &g.rel, &g.content, &outcome)?;
+        }
+        println!("{verb:>12} {}", g.rel);
+        if let W::Refused(d) = outcome {
+            refused.push(d);
+        }
+    }
+    if refused.is_empty() {
+        Ok(0)
+    } else {
+        eprint!("{}", render_human(&refused, false));
+        Ok(1)
+    }
+}

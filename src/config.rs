@@ -1,0 +1,352 @@
+//! Config: optional `rapport.toml` at the vault root → [`Config`], with defaults.
+//!
+//! Every key has a default; an unknown key or a bad value is an error naming its line.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+use serde::Deserialize;
+use serde::de::Error as _;
+
+use crate::diagnostics::{Code, Severity};
+use crate::model::Kind;
+use crate::model::cadence::Cadence;
+
+/// The config file's name at the vault root.
+pub const FILE_NAME: &str = "rapport.toml";
+
+/// Language of generated text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Ru,
+}
+
+/// Default cadences by tier, and after a project ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CadenceDefaults {
+    pub key: Cadence,
+    pub supporting: Cadence,
+    pub after_project: Cadence,
+}
+
+/// Where daily notes live and how they are named (moment.js format).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DailyNotes {
+    pub folder: Option<String>,
+    pub format: Option<String>,
+}
+
+/// Mappings from tags, folders and property values to note kinds.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Kinds {
+    /// Lower-cased tag without `#` → kind (`crm/client` = client).
+    pub tags: BTreeMap<String, Kind>,
+    /// Folder relative to the vault, without trailing `/` → kind.
+    pub folders: BTreeMap<String, Kind>,
+    /// Lower-cased property name → (value as written → kind).
+    pub properties: BTreeMap<String, BTreeMap<String, Kind>>,
+}
+
+/// The validated configuration every stage reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub output_dir: String,
+    pub lang: Lang,
+    pub soon_days: u32,
+    pub feedback_sla_days: u32,
+    pub cadence: CadenceDefaults,
+    pub daily_notes: DailyNotes,
+    pub kinds: Kinds,
+    /// Lower-cased alias → canonical property name (`people` → `with`).
+    pub properties: BTreeMap<String, String>,
+    pub ignore: Vec<String>,
+    /// Per-code severity; `None` turns the code off.
+    pub severity: BTreeMap<Code, Option<Severity>>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            output_dir: "CRM".into(),
+            lang: Lang::En,
+            soon_days: 7,
+            feedback_sla_days: 2,
+            cadence: CadenceDefaults {
+                key: Cadence::days(14),
+                supporting: Cadence::days(60),
+                after_project: Cadence::days(90),
+            },
+            daily_notes: DailyNotes::default(),
+            kinds: Kinds::default(),
+            properties: BTreeMap::new(),
+            ignore: Vec::new(),
+            severity: BTreeMap::new(),
+        }
+    }
+}
+
+impl Config {
+    /// The severity a code has under this config, or `None` when it is turned off.
+    pub fn severity_of(&self, code: Code) -> Option<Severity> {
+        self.severity.get(&code).copied().unwrap_or(Some(code.default_severity()))
+    }
+}
+
+/// A config that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid { path: String, line: usize, column: usize, message: String },
+}
+
+// The file's shape. Parsed, then validated into `Config`.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    output_dir: Option<String>,
+    lang: Option<Parsed<LangValue>>,
+    soon_days: Option<u32>,
+    feedback_sla_days: Option<u32>,
+    cadence: Option<RawCadence>,
+    daily_notes: Option<RawDaily>,
+    kinds: Option<BTreeMap<String, BTreeMap<String, Parsed<Kind>>>>,
+    properties: Option<BTreeMap<String, String>>,
+    ignore: Option<Vec<String>>,
+    severity: Option<BTreeMap<Parsed<Code>, Parsed<SeverityValue>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCadence {
+    key: Option<Parsed<Cadence>>,
+    supporting: Option<Parsed<Cadence>>,
+    after_project: Option<Parsed<Cadence>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDaily {
+    folder: Option<String>,
+    format: Option<String>,
+}
+
+/// A string value parsed through `FromStr`, so that toml reports a bad one at its line.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Parsed<T>(T);
+
+impl<'de, T: FromStr> Deserialize<'de> for Parsed<T>
+where
+    T::Err: std::fmt::Display,
+{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map(Parsed).map_err(D::Error::custom)
+    }
+}
+
+struct LangValue(Lang);
+impl FromStr for LangValue {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "en" => Ok(LangValue(Lang::En)),
+            "ru" => Ok(LangValue(Lang::Ru)),
+            _ => Err(format!("unknown lang `{s}`; expected `en` or `ru`")),
+        }
+    }
+}
+
+struct SeverityValue(Option<Severity>);
+impl FromStr for SeverityValue {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "off" => Ok(SeverityValue(None)),
+            other => other
+                .parse()
+                .map(|s| SeverityValue(Some(s)))
+                .map_err(|_| format!("unknown severity `{s}`; expected `error`, `warning` or `off`")),
+        }
+    }
+}
+
+/// Reads `rapport.toml` from the vault root; defaults when there is none.
+pub fn load(vault: &Path) -> Result<Config, ConfigError> {
+    let path = vault.join(FILE_NAME);
+    let mut config = match std::fs::read_to_string(&path) {
+        Ok(text) => parse(&text, FILE_NAME)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
+        Err(source) => return Err(ConfigError::Io { path: path.display().to_string(), source }),
+    };
+    // Obsidian's own daily-notes settings, unless the config says otherwise.
+    if let Some((folder, format)) = obsidian_daily_notes(vault) {
+        config.daily_notes.folder = config.daily_notes.folder.or(folder);
+        config.daily_notes.format = config.daily_notes.format.or(format);
+    }
+    Ok(config)
+}
+
+/// Folder and format from `.obsidian/daily-notes.json`, when it exists and parses.
+fn obsidian_daily_notes(vault: &Path) -> Option<(Option<String>, Option<String>)> {
+    #[derive(Deserialize)]
+    struct DailyJson {
+        folder: Option<String>,
+        format: Option<String>,
+    }
+    let text = std::fs::read_to_string(vault.join(".obsidian").join("daily-notes.json")).ok()?;
+    let d: DailyJson = serde_json::from_str(&text).ok()?;
+    let nonempty = |s: Option<String>| s.map(|s| s.trim().trim_matches('/').to_owned()).filter(|s| !s.is_empty());
+    Some((nonempty(d.folder), nonempty(d.format)))
+}
+
+/// Parses config text; `path` names the file in errors.
+pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
+    let raw: Raw = toml::from_str(text).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        ConfigError::Invalid { path: path.into(), line, column, message: e.message().trim().to_owned() }
+    })?;
+    let mut c = Config::default();
+    if let Some(dir) = raw.output_dir {
+        c.output_dir = dir.trim_end_matches('/').to_owned();
+        if c.output_dir.is_empty() {
+            let (line, column) = find_key(text, "output_dir");
+            return Err(ConfigError::Invalid {
+                path: path.into(),
+                line,
+                column,
+                message: "output_dir must name a folder".into(),
+            });
+        }
+    }
+    if let Some(Parsed(LangValue(l))) = raw.lang {
+        c.lang = l;
+    }
+    c.soon_days = raw.soon_days.unwrap_or(c.soon_days);
+    c.feedback_sla_days = raw.feedback_sla_days.unwrap_or(c.feedback_sla_days);
+    if let Some(cad) = raw.cadence {
+        c.cadence.key = cad.key.map_or(c.cadence.key, |p| p.0);
+        c.cadence.supporting = cad.supporting.map_or(c.cadence.supporting, |p| p.0);
+        c.cadence.after_project = cad.after_project.map_or(c.cadence.after_project, |p| p.0);
+    }
+    if let Some(d) = raw.daily_notes {
+        c.daily_notes = DailyNotes { folder: d.folder.map(|f| f.trim_matches('/').to_owned()), format: d.format };
+    }
+    for (group, map) in raw.kinds.unwrap_or_default() {
+        let map = map.into_iter().map(|(k, v)| (k, v.0));
+        match group.as_str() {
+            "tags" => c.kinds.tags = map.map(|(k, v)| (k.trim_start_matches('#').to_lowercase(), v)).collect(),
+            "folders" => c.kinds.folders = map.map(|(k, v)| (k.trim_matches('/').to_owned(), v)).collect(),
+            prop => {
+                c.kinds.properties.insert(prop.to_lowercase(), map.collect());
+            }
+        }
+    }
+    c.properties =
+        raw.properties.unwrap_or_default().into_iter().map(|(k, v)| (k.to_lowercase(), v.to_lowercase())).collect();
+    c.ignore = raw.ignore.unwrap_or_default();
+    for g in &c.ignore {
+        if let Err(e) = globset::Glob::new(g) {
+            let (line, column) = find_key(text, "ignore");
+            return Err(ConfigError::Invalid {
+                path: path.into(),
+                line,
+                column,
+                message: format!("bad ignore glob `{g}`: {e}"),
+            });
+        }
+    }
+    c.severity = raw.severity.unwrap_or_default().into_iter().map(|(k, v)| (k.0, v.0.0)).collect();
+    Ok(c)
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+fn find_key(text: &str, key: &str) -> (usize, usize) {
+    text.lines().position(|l| l.trim_start().starts_with(key)).map_or((1, 1), |i| (i + 1, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_without_file() {
+        let c = parse("", "rapport.toml").unwrap();
+        assert_eq!(c, Config::default());
+        assert_eq!(c.output_dir, "CRM");
+        assert_eq!(c.cadence.key, Cadence::days(14));
+    }
+
+    #[test]
+    fn full_config() {
+        let text = r##"
+output_dir = "Reports/CRM/"
+lang = "ru"
+soon_days = 5
+feedback_sla_days = 1
+ignore = ["Templates/**"]
+[cadence]
+key = "2w"
+supporting = "monthly"
+after_project = "P90D"
+[daily_notes]
+folder = "Journal"
+format = "YYYY/MM/YYYY-MM-DD"
+[kinds]
+categories = { "[[People]]" = "person", "[[Meetings]]" = "interaction" }
+tags = { "#crm/client" = "client" }
+folders = { "Clients/" = "client" }
+[properties]
+people = "with"
+Org = "company"
+[severity]
+link-ambiguous = "off"
+contact-overdue = "error"
+"##;
+        let c = parse(text, "rapport.toml").unwrap();
+        assert_eq!(c.output_dir, "Reports/CRM");
+        assert_eq!(c.lang, Lang::Ru);
+        assert_eq!(c.cadence.supporting, Cadence::months(1));
+        assert_eq!(c.kinds.properties["categories"]["[[People]]"], Kind::Person);
+        assert_eq!(c.kinds.tags["crm/client"], Kind::Client);
+        assert_eq!(c.kinds.folders["Clients"], Kind::Client);
+        assert_eq!(c.properties["org"], "company");
+        assert_eq!(c.severity_of(Code::LinkAmbiguous), None);
+        assert_eq!(c.severity_of(Code::ContactOverdue), Some(Severity::Error));
+        assert_eq!(c.severity_of(Code::LinkBroken), Some(Severity::Warning));
+        assert_eq!(c.daily_notes.folder.as_deref(), Some("Journal"));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let cases = [
+            ("soon_days = 3\ncolour = \"red\"\n", 2, "unknown field"),
+            ("[cadence]\nkey = \"sometimes\"\n", 2, "not a cadence"),
+            ("lang = \"fr\"\n", 1, "unknown lang"),
+            ("[kinds]\ncategories = { \"[[X]]\" = \"widget\" }\n", 2, "widget"),
+            ("[severity]\nlink-broke = \"off\"\n", 2, "unknown check code"),
+            ("[severity]\nlink-broken = \"loud\"\n", 2, "unknown severity"),
+            ("soon_days = -1\n", 1, ""),
+            ("ignore = [\"a[\"]\n", 1, "bad ignore glob"),
+        ];
+        for (text, want_line, want_msg) in cases {
+            match parse(text, "rapport.toml") {
+                Err(ConfigError::Invalid { line, message, .. }) => {
+                    assert_eq!(line, want_line, "{text}: {message}");
+                    assert!(message.contains(want_msg), "{text}: {message}");
+                }
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! Findings about notes, as data: a stable code, a place, a message and a hint.
+//!
+//! Diagnostics are not errors: a bad note yields one and the run goes on. They are
+//! rendered for people (`path:line:col: severity[code]: message`), for machines (JSON)
+//! and for GitHub workflow annotations.
+
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+/// How serious a finding is. Ordered: `Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "warning" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            _ => Err(format!("expected `error` or `warning`, found `{s}`")),
+        }
+    }
+}
+
+/// The stable check codes of SPEC §5. Their names never change: CI configs depend on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    Encoding,
+    FrontmatterInvalid,
+    FrontmatterUnterminated,
+    PropertyInvalid,
+    LinkBroken,
+    LinkAmbiguous,
+    LinkAnchorMissing,
+    InteractionNoClient,
+    InteractionNoDate,
+    ClientDuplicate,
+    ContactOverdue,
+    NextStepOverdue,
+    FeedbackWaiting,
+    ReportStale,
+    GeneratedEdited,
+    /// Not a SPEC code: a file that could not be read at all (permissions, vanished).
+    Unreadable,
+}
+
+impl Code {
+    pub const ALL: [Code; 16] = [
+        Code::Encoding,
+        Code::FrontmatterInvalid,
+        Code::FrontmatterUnterminated,
+        Code::PropertyInvalid,
+        Code::LinkBroken,
+        Code::LinkAmbiguous,
+        Code::LinkAnchorMissing,
+        Code::InteractionNoClient,
+        Code::InteractionNoDate,
+        Code::ClientDuplicate,
+        Code::ContactOverdue,
+        Code::NextStepOverdue,
+        Code::FeedbackWaiting,
+        Code::ReportStale,
+        Code::GeneratedEdited,
+        Code::Unreadable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Encoding => "encoding",
+            Code::FrontmatterInvalid => "frontmatter-invalid",
+            Code::FrontmatterUnterminated => "frontmatter-unterminated",
+            Code::PropertyInvalid => "property-invalid",
+            Code::LinkBroken => "link-broken",
+            Code::LinkAmbiguous => "link-ambiguous",
+            Code::LinkAnchorMissing => "link-anchor-missing",
+            Code::InteractionNoClient => "interaction-no-client",
+            Code::InteractionNoDate => "interaction-no-date",
+            Code::ClientDuplicate => "client-duplicate",
+            Code::ContactOverdue => "contact-overdue",
+            Code::NextStepOverdue => "next-step-overdue",
+            Code::FeedbackWaiting => "feedback-waiting",
+            Code::ReportStale => "report-stale",
+            Code::GeneratedEdited => "generated-edited",
+            Code::Unreadable => "unreadable",
+        }
+    }
+
+    /// The severity SPEC §5 gives each code before config changes it.
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Code::LinkBroken
+            | Code::LinkAmbiguous
+            | Code::LinkAnchorMissing
+            | Code::ContactOverdue
+            | Code::NextStepOverdue
+            | Code::FeedbackWaiting
+            | Code::ReportStale => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+impl FromStr for Code {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Code::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| format!("unknown check code `{s}`"))
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One finding. `line` and `column` are 1-based; the column counts characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, path: &str, line: u32, column: u32, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.to_owned(),
+            line,
+            column,
+            severity: code.default_severity(),
+            code,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Sort key: by path, then position, then code, so output is stable.
+    fn key(&self) -> (&str, u32, u32, Code, &str) {
+        (&self.path, self.line, self.column, self.code, &self.message)
+    }
+}
+
+/// Sorts diagnostics into their stable output order.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| a.key().cmp(&b.key()));
+}
+
+/// Output format for `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+/// Renders diagnostics for a person: `path:line:col: severity[code]: message`, then the hint.
+pub fn render_human(diags: &[Diagnostic], color: bool) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let (sev, reset) = match (color, d.severity) {
+            (false, _) => (d.severity.as_str().to_owned(), ""),
+            (true, Severity::Error) => (format!("\x1b[1;31m{}", d.severity.as_str()), "\x1b[0m"),
+            (true, Severity::Warning) => (format!("\x1b[1;33m{}", d.severity.as_str()), "\x1b[0m"),
+        };
+        let _ = writeln!(out, "{}:{}:{}: {sev}[{}]{reset}: {}", d.path, d.line, d.column, d.code.as_str(), d.message);
+        if let Some(hint) = &d.hint {
+            let _ = writeln!(out, "  = hint: {hint}");
+        }
+    }
+    out
+}
+
+/// Renders diagnostics as one JSON array of objects.
+pub fn render_json(diags: &[Diagnostic]) -> String {
+    let mut s = serde_json::to_string_pretty(diags).unwrap_or_else(|_| "[]".into());
+    s.push('\n');
+    s
+}
+
+/// Renders diagnostics as GitHub Actions workflow commands (annotations).
+pub fn render_github(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut msg = d.message.clone();
+        if let Some(h) = &d.hint {
+            msg.push('\n');
+            msg.push_str(h);
+        }
+        let _ = writeln!(
+            out,
+            "::{level} file={},line={},col={},title={}::{}",
+            gh_escape_prop(&d.path),
+            d.line,
+            d.column,
+            gh_escape_prop(d.code.as_str()),
+            gh_escape_data(&msg)
+        );
+    }
+    out
+}
+
+fn gh_escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn gh_escape_prop(s: &str) -> String {
+    gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Converts byte offsets in a text to 1-based (line, column-in-characters).
+///
+/// Built once per note; each lookup is a binary search over line starts.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line and character column of byte `offset` in `text`.
+    pub fn position(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let mut end = offset;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = text[start..end].chars().count() + 1;
+        (u32::try_from(line + 1).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX))
+    }
+
+    /// Byte offset where 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts.get(line.saturating_sub(1)).copied().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let text = "ab\nпривет [[x]]\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.position(text, 0), (1, 1));
+        assert_eq!(idx.position(text, 3), (2, 1));
+        let off = text.find("[[").unwrap();
+        assert_eq!(idx.position(text, off), (2, 8));
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for c in Code::ALL {
+            assert_eq!(c.as_str().parse::<Code>().unwrap(), c);
+        }
+    }
+
+    #[test]
+    fn github_escapes() {
+        let d = Diagnostic::new(Code::LinkBroken, "a,b:c.md", 2, 3, "50% done\nnext");
+        let s = render_github(&[d]);
+        assert_eq!(s, "::warning file=a%2Cb%3Ac.md,line=2,col=3,title=link-broken::50%25 done%0Anext\n");
+    }
+}

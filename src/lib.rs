@@ -1,0 +1,122 @@
+//! rapport: keep client relationships alive from an Obsidian vault.
+//!
+//! The pipeline runs one way: [`scan`] → [`parse`] → [`resolve`] → [`model`] →
+//! [`metrics`] → [`render`] → [`write`]. `check` and `watch` sit on top.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod metrics;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod resolve;
+pub mod scan;
+pub mod watch;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+pub use config::Config;
+pub use diagnostics::Diagnostic;
+use model::Graph;
+use parse::Note;
+use resolve::{Index, Resolved};
+
+/// Anything that stops a command (as opposed to findings about notes).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Scan(#[from] scan::ScanError),
+    #[error(transparent)]
+    Write(#[from] write::WriteError),
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// A vault read, resolved and modelled: everything but `today`.
+pub struct Vault {
+    pub root: PathBuf,
+    pub config: Config,
+    pub notes: Vec<Note>,
+    pub files: Vec<String>,
+    pub index: Index,
+    pub resolved: Resolved,
+    pub graph: Graph,
+    /// Findings from parsing, resolving and modelling (not date-dependent ones).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Vault {
+    /// Reads the config and the whole vault.
+    pub fn load(root: &Path) -> Result<Vault, Error> {
+        let config = config::load(root)?;
+        Self::load_with(root, config)
+    }
+
+    /// Reads the whole vault with a given config.
+    pub fn load_with(root: &Path, config: Config) -> Result<Vault, Error> {
+        let scanned = scan::scan(root, &config)?;
+        Ok(Self::build(root, config, scanned.notes, scanned.files))
+    }
+
+    /// Resolves and models already-parsed notes (sorted by path).
+    pub fn build(root: &Path, config: Config, notes: Vec<Note>, files: Vec<String>) -> Vault {
+        let index = Index::new(&notes, &files);
+        let resolved = resolve::resolve(&notes, &files, &index);
+        let (graph, model_diags) = model::build_graph(&notes, &resolved, &index, &config);
+        let mut diagnostics: Vec<Diagnostic> = notes.iter().flat_map(|n| n.diagnostics.iter().cloned()).collect();
+        diagnostics.extend(resolved.diagnostics.iter().cloned());
+        diagnostics.extend(model_diags);
+        Vault { root: root.to_path_buf(), config, notes, files, index, resolved, graph, diagnostics }
+    }
+
+    /// The figures for `today`.
+    pub fn figures(&self, today: chrono::NaiveDate) -> metrics::Figures {
+        metrics::compute(&self.graph, &self.config, today)
+    }
+}
+
+/// A generated note: where it goes (relative to the vault) and its full text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    pub rel: String,
+    pub content: String,
+}
+
+impl Vault {
+    /// The generated notes' paths: `CRM/Reminders.md` and `CRM/Dashboard.md`, or, when a
+    /// user note already has that name, `CRM/CRM Reminders.md` so no link becomes ambiguous.
+    pub fn generated_paths(&self) -> (String, String) {
+        let dir = &self.config.output_dir;
+        let prefix = dir.rsplit('/').next().unwrap_or(dir);
+        let taken = |name: &str| {
+            let k = resolve::key(name);
+            self.notes.iter().any(|n| resolve::key(n.name()) == k)
+        };
+        let pick = |base: &str| {
+            let mut name = base.to_owned();
+            let mut n = 1;
+            while taken(&name) {
+                name = if n == 1 { format!("{prefix} {base}") } else { format!("{prefix} {base} {n}") };
+                n += 1;
+            }
+            format!("{dir}/{name}.md")
+        };
+        (pick("Reminders"), pick("Dashboard"))
+    }
+
+    /// Renders both generated notes for `today`.
+    pub fn generate(&self, today: chrono::NaiveDate) -> Vec<Generated> {
+        let figures = self.figures(today);
+        let (reminders, dashboard) = self.generated_paths();
+        let r = render::reminders::render(self, &figures, &dashboard);
+        let d = render::dashboard::render(self, &figures, &reminders);
+        vec![
+            Generated { rel: reminders, content: write::compose(&r, today) },
+            Generated { rel: dashboard, content: write::compose(&d, today) },
+        ]
+    }
+}

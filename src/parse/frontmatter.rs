@@ -1,0 +1,330 @@
+//! Parse stage, frontmatter: the YAML block at the top of a note → typed properties.
+//!
+//! This is the only module that knows the YAML crate. Hostile input is stopped before
+//! it reaches the parser: blocks over [`MAX_FRONTMATTER_BYTES`] or nested deeper than
+//! [`MAX_DEPTH`] are rejected as `frontmatter-invalid`, since some YAML parsers take
+//! seconds on deep flow collections. Alias expansion is bounded by the YAML crate.
+
+use crate::diagnostics::{Code, Diagnostic};
+
+/// Larger frontmatter blocks are reported, not parsed.
+pub const MAX_FRONTMATTER_BYTES: usize = 256 * 1024;
+/// Deeper nesting is reported, not parsed.
+pub const MAX_DEPTH: usize = 64;
+
+/// A property value, in Obsidian's terms: text, number, checkbox, list (and, rarely, a map).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Text(String),
+    List(Vec<Value>),
+    Map(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// The value as text when it is a scalar (numbers and booleans printed as YAML would).
+    pub fn as_text(&self) -> Option<String> {
+        match self {
+            Value::Text(s) => Some(s.clone()),
+            Value::Number(n) => Some(format_number(*n)),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Null | Value::List(_) | Value::Map(_) => None,
+        }
+    }
+
+    /// Scalars as a one-item list, lists item by item (nested lists flattened).
+    pub fn texts(&self) -> Vec<String> {
+        match self {
+            Value::List(items) => items.iter().flat_map(Value::texts).collect(),
+            other => other.as_text().into_iter().collect(),
+        }
+    }
+}
+
+fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{n:.0}") } else { n.to_string() }
+}
+
+/// One top-level property; `key` is lower-cased (keys match case-insensitively).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Property {
+    pub key: String,
+    pub value: Value,
+    /// 1-based line of the key in the file.
+    pub line: u32,
+}
+
+/// Where the frontmatter sits in a note's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Block<'a> {
+    /// The YAML between the fences.
+    pub yaml: &'a str,
+    /// 1-based line of the first YAML line in the file.
+    pub first_line: u32,
+    /// Byte offset where the body starts.
+    pub body_start: usize,
+    /// False when the opening `---` has no closing line.
+    pub terminated: bool,
+}
+
+/// Finds the frontmatter block: `---` on the first line, closed by `---` or `...`.
+pub fn split(text: &str) -> Option<Block<'_>> {
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let mut pos = first_end;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        let line = text[pos..end].trim_end();
+        if line == "---" || line == "..." {
+            return Some(Block { yaml: &text[first_end..pos], first_line: 2, body_start: end, terminated: true });
+        }
+        pos = end;
+    }
+    Some(Block { yaml: &text[first_end..], first_line: 2, body_start: first_end, terminated: false })
+}
+
+/// Parses a frontmatter block into properties, reporting problems against `path`.
+pub fn parse(path: &str, block: &Block<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Property> {
+    let yaml = block.yaml;
+    if yaml.len() > MAX_FRONTMATTER_BYTES {
+        diags.push(
+            Diagnostic::new(
+                Code::FrontmatterInvalid,
+                path,
+                block.first_line,
+                1,
+                format!(
+                    "frontmatter is {} KiB, over the {} KiB limit; not read",
+                    yaml.len() / 1024,
+                    MAX_FRONTMATTER_BYTES / 1024
+                ),
+            )
+            .with_hint("move long content into the note body"),
+        );
+        return Vec::new();
+    }
+    if let Some((depth, line)) = too_deep(yaml) {
+        diags.push(Diagnostic::new(
+            Code::FrontmatterInvalid,
+            path,
+            block.first_line + line,
+            1,
+            format!("frontmatter is nested {depth} levels deep, over the limit of {MAX_DEPTH}; not read"),
+        ));
+        return Vec::new();
+    }
+    if yaml.trim().is_empty() {
+        return Vec::new();
+    }
+    let value: serde_yaml::Value = match serde_yaml::from_str(yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            let (line, col) = e.location().map_or((0, 1), |l| (l.line().saturating_sub(1), l.column()));
+            let msg = e.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+            diags.push(Diagnostic::new(
+                Code::FrontmatterInvalid,
+                path,
+                block.first_line + u32::try_from(line).unwrap_or(0),
+                u32::try_from(col).unwrap_or(1).max(1),
+                format!("invalid YAML in frontmatter: {msg}"),
+            ));
+            return Vec::new();
+        }
+    };
+    let serde_yaml::Value::Mapping(map) = value else {
+        if !matches!(value, serde_yaml::Value::Null) {
+            diags.push(Diagnostic::new(
+                Code::FrontmatterInvalid,
+                path,
+                block.first_line,
+                1,
+                "frontmatter is not a set of `key: value` properties",
+            ));
+        }
+        return Vec::new();
+    };
+    let lines = key_lines(yaml);
+    map.into_iter()
+        .filter_map(|(k, v)| {
+            let key = scalar_key(&k)?;
+            let line = lines
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(&key) || name.to_lowercase() == key.to_lowercase())
+                .map_or(block.first_line, |(_, l)| block.first_line + *l);
+            Some(Property { key: key.to_lowercase(), value: convert(v), line })
+        })
+        .collect()
+}
+
+fn scalar_key(k: &serde_yaml::Value) -> Option<String> {
+    match k {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn convert(v: serde_yaml::Value) -> Value {
+    match v {
+        serde_yaml::Value::Null => Value::Null,
+        serde_yaml::Value::Bool(b) => Value::Bool(b),
+        serde_yaml::Value::Number(n) => n.as_f64().map_or(Value::Text(n.to_string()), Value::Number),
+        serde_yaml::Value::String(s) => Value::Text(s),
+        serde_yaml::Value::Sequence(items) => Value::List(items.into_iter().map(convert).collect()),
+        serde_yaml::Value::Mapping(m) => {
+            Value::Map(m.into_iter().filter_map(|(k, v)| Some((scalar_key(&k)?, convert(v)))).collect())
+        }
+        serde_yaml::Value::Tagged(t) => convert(t.value),
+    }
+}
+
+/// Top-level keys and their 0-based line within the YAML, found textually
+/// (the YAML crate keeps no positions).
+fn key_lines(yaml: &str) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        if line.starts_with([' ', '\t', '-', '#']) || line.is_empty() {
+            continue;
+        }
+        let Some(colon) = line.find(':') else { continue };
+        let key = line[..colon].trim().trim_matches(['"', '\'']);
+        if !key.is_empty() {
+            out.push((key.to_owned(), u32::try_from(i).unwrap_or(0)));
+        }
+    }
+    out
+}
+
+/// Estimates nesting depth without parsing: flow brackets outside quotes, plus block
+/// indentation levels. Returns the depth and 0-based line where the limit was passed.
+fn too_deep(yaml: &str) -> Option<(usize, u32)> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    for (i, line) in yaml.lines().enumerate() {
+        let line_no = u32::try_from(i).unwrap_or(0);
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if flow == 0 {
+            // Block style: each deeper indentation (or `- ` sequence marker) is a level.
+            let mut indent = line.len() - trimmed.len();
+            while indents.last().is_some_and(|&top| top > indent) {
+                indents.pop();
+            }
+            if indents.last() != Some(&indent) {
+                indents.push(indent);
+            }
+            let mut rest = trimmed;
+            while let Some(r) = rest.strip_prefix("- ") {
+                indent += 2;
+                indents.push(indent);
+                rest = r.trim_start_matches(' ');
+            }
+        }
+        let mut quote: Option<char> = None;
+        for c in trimmed.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if flow > 0 => quote = Some(c),
+                (None, '[' | '{') => flow += 1,
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                (None, '#') if flow == 0 => break,
+                _ => {}
+            }
+            if flow + indents.len() > MAX_DEPTH {
+                return Some((flow + indents.len(), line_no));
+            }
+        }
+        if flow + indents.len() > MAX_DEPTH {
+            return Some((flow + indents.len(), line_no));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn props(text: &str) -> (Vec<Property>, Vec<Diagnostic>) {
+        let mut d = Vec::new();
+        let b = split(text).expect("block");
+        (parse("n.md", &b, &mut d), d)
+    }
+
+    #[test]
+    fn splits_and_types() {
+        let (p, d) = props("---\nType: Client\ntags: [a, '#b']\nvalue: 1200\nok: true\ndate: 2026-11-20\n---\nbody");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(p[0].key, "type");
+        assert_eq!(p[0].value, Value::Text("Client".into()));
+        assert_eq!(p[1].value.texts(), vec!["a", "#b"]);
+        assert_eq!(p[2].value, Value::Number(1200.0));
+        assert_eq!(p[2].line, 4);
+        assert_eq!(p[3].value, Value::Bool(true));
+        assert_eq!(p[4].value, Value::Text("2026-11-20".into()));
+    }
+
+    #[test]
+    fn dots_close_and_crlf() {
+        let b = split("---\r\na: 1\r\n...\r\nbody").unwrap();
+        assert!(b.terminated);
+        assert_eq!(b.yaml, "a: 1\r\n");
+    }
+
+    #[test]
+    fn unterminated_is_flagged() {
+        let b = split("---\na: 1\nbody").unwrap();
+        assert!(!b.terminated);
+        assert!(split("--- \n").is_some());
+        assert!(split("text\n---\n").is_none());
+    }
+
+    #[test]
+    fn invalid_yaml_has_position() {
+        let (_, d) = props("---\na: 1\ntags: [a, b\n---\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, Code::FrontmatterInvalid);
+        assert!(d[0].line >= 3, "{d:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_parsing() {
+        let yaml = format!("---\na: {}{}\n---\n", "[".repeat(100), "]".repeat(100));
+        let (p, d) = props(&yaml);
+        assert!(p.is_empty());
+        assert_eq!(d[0].code, Code::FrontmatterInvalid);
+        let mut block = String::from("---\n");
+        for i in 0..80 {
+            block.push_str(&" ".repeat(i * 2));
+            block.push_str(&format!("k{i}:\n"));
+        }
+        block.push_str("---\n");
+        let (_, d) = props(&block);
+        assert_eq!(d[0].code, Code::FrontmatterInvalid, "{d:?}");
+    }
+
+    #[test]
+    fn alias_bomb_is_bounded() {
+        let mut y =
+            String::from("---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"].windows(2).map(|w| (w[0], w[1])) {
+            y.push_str(&format!(
+                "{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+            ));
+        }
+        y.push_str("---\n");
+        let start = std::time::Instant::now();
+        let (_, d) = props(&y);
+        assert!(start.elapsed().as_secs() < 2);
+        assert_eq!(d.first().map(|d| d.code), Some(Code::FrontmatterInvalid), "{d:?}");
+    }
+}

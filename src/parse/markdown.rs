@@ -1,0 +1,558 @@
+//! Parse stage, body: one pass over pulldown-cmark events → links, tags, inline fields,
+//! tasks, log lines, headings and block ids.
+//!
+//! Nothing inside code (spans, fenced and indented blocks), HTML, math or Obsidian
+//! comments (`%% … %%`) counts. Offsets from pulldown-cmark become 1-based line:column.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
+use regex::Regex;
+
+use super::{Field, Link, LinkKind, LogEntry, Note, Task, TaskStatus, parse_date, split_wikilink};
+use crate::diagnostics::LineIndex;
+
+/// The one set of Markdown options rapport reads with (Obsidian's flavour).
+pub fn options() -> Options {
+    Options::ENABLE_WIKILINKS
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_MATH
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+}
+
+/// Interaction formats and the words (English, Russian) that name them.
+pub const FORMAT_WORDS: &[(&str, &str)] = &[
+    ("meeting", "meeting"),
+    ("call", "call"),
+    ("email", "email"),
+    ("e-mail", "email"),
+    ("chat", "chat"),
+    ("message", "message"),
+    ("lunch", "lunch"),
+    ("event", "event"),
+    ("visit", "visit"),
+    ("other", "other"),
+    ("встреча", "meeting"),
+    ("звонок", "call"),
+    ("письмо", "email"),
+    ("чат", "chat"),
+    ("сообщение", "message"),
+    ("обед", "lunch"),
+    ("мероприятие", "event"),
+    ("визит", "visit"),
+];
+
+/// The format a word names, if any (case-insensitive).
+pub fn format_word(word: &str) -> Option<&'static str> {
+    let w = word.to_lowercase();
+    FORMAT_WORDS.iter().find(|(k, _)| *k == w).map(|(_, f)| *f)
+}
+
+static TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[\s(,;])#([\p{L}\p{N}\p{M}_/\-]+)").expect("valid regex"));
+static LINE_FIELD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([\p{L}\p{N}_][\p{L}\p{N}_ \-]*?)::(?:\s|$)").expect("valid regex"));
+static BRACKET_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\[(]([\p{L}\p{N}_][\p{L}\p{N}_ \-]*?)::\s*([^\]\)]*?)\s*[\])]").expect("valid regex")
+});
+static BLOCK_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|\s)\^([A-Za-z0-9\-]+)\s*$").expect("valid regex"));
+static TASK_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(📅|📆|🗓|⏳|⌛|🛫|➕|✅|❌)\u{FE0F}?[\s\u{A0}]*(\d{4}-\d{2}-\d{2})").expect("valid regex")
+});
+static RECURRENCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"🔁\u{FE0F}?[\s\u{A0}]*([^📅📆🗓⏳⌛🛫➕✅❌\[\]]*)").expect("valid regex"));
+static URL_SCHEME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9+.\-]*:").expect("valid regex"));
+static LOG_START: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:\*\*|__)?(\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2})?(?:\*\*|__)?(?:\s*[:\-–—,.]\s*|\s+|$)(.*)$")
+        .expect("valid regex")
+});
+
+/// A list item being read: its own first block, before any nested list.
+struct Item {
+    start: usize,
+    task: Option<TaskStatus>,
+    text: String,
+    links: Vec<usize>,
+    closed: bool,
+    in_comment: bool,
+}
+
+struct Heading {
+    start: usize,
+    text: String,
+    links: Vec<usize>,
+}
+
+struct Walker<'a> {
+    text: &'a str,
+    idx: &'a LineIndex,
+    note: &'a mut Note,
+    code: usize,
+    comment: bool,
+    items: Vec<Item>,
+    heading: Option<Heading>,
+    /// Nesting of link/image tags, to skip their inner text for tags (Obsidian does too).
+    in_link: usize,
+}
+
+/// Reads the body of `text` starting at byte `body_start` into `note`.
+pub fn parse_body(note: &mut Note, text: &str, body_start: usize, idx: &LineIndex) {
+    let body = &text[body_start..];
+    let mut w = Walker { text, idx, note, code: 0, comment: false, items: Vec::new(), heading: None, in_link: 0 };
+    let events = TextMergeWithOffset::new(Parser::new_ext(body, options()).into_offset_iter());
+    for (event, range) in events {
+        w.event(event, range.start + body_start, range.end + body_start);
+    }
+    while let Some(item) = w.items.pop() {
+        w.finish_item(item);
+    }
+    // Nested items end before their parents: restore document order.
+    note.tasks.sort_by_key(|t| t.line);
+    note.log.sort_by_key(|l| l.line);
+}
+
+impl Walker<'_> {
+    fn pos(&self, offset: usize) -> (u32, u32) {
+        self.idx.position(self.text, offset)
+    }
+
+    fn event(&mut self, event: Event<'_>, start: usize, end: usize) {
+        match event {
+            Event::Start(tag) => self.start(tag, start),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) if self.code == 0 => self.text(&t, start, end),
+            Event::Code(c) if self.code == 0 && !self.comment => self.push_inline(&format!("`{c}`")),
+            Event::TaskListMarker(checked) if !self.comment => {
+                if let Some(item) = self.items.last_mut() {
+                    item.task = Some(if checked { TaskStatus::Done } else { TaskStatus::Open });
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => self.close_item_line(),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, start: usize) {
+        match tag {
+            Tag::CodeBlock(_) | Tag::MetadataBlock(_) => {
+                self.close_item_line();
+                self.code += 1;
+            }
+            Tag::Item => {
+                self.close_item_line();
+                self.items.push(Item {
+                    start,
+                    task: None,
+                    text: String::new(),
+                    links: Vec::new(),
+                    closed: false,
+                    in_comment: self.comment,
+                });
+            }
+            Tag::List(_) | Tag::Table(_) | Tag::BlockQuote(_) => self.close_item_line(),
+            Tag::Heading { .. } => {
+                self.close_item_line();
+                self.heading = Some(Heading { start, text: String::new(), links: Vec::new() });
+            }
+            Tag::Link { link_type, dest_url, .. } if self.code == 0 => {
+                self.open_link(link_type, &dest_url, false, start)
+            }
+            Tag::Image { link_type, dest_url, .. } if self.code == 0 => {
+                self.open_link(link_type, &dest_url, true, start)
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::CodeBlock | TagEnd::MetadataBlock(_) => self.code = self.code.saturating_sub(1),
+            TagEnd::Item => {
+                if let Some(item) = self.items.pop() {
+                    self.finish_item(item);
+                }
+            }
+            TagEnd::Paragraph => self.close_item_line(),
+            TagEnd::Heading(_) => {
+                if let Some(h) = self.heading.take() {
+                    self.finish_heading(h);
+                }
+            }
+            TagEnd::Link | TagEnd::Image => self.in_link = self.in_link.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    /// Ends the current item's own text: what follows belongs to nested blocks.
+    fn close_item_line(&mut self) {
+        if let Some(item) = self.items.last_mut() {
+            if !item.text.is_empty() || item.task.is_some() {
+                item.closed = true;
+            }
+        }
+    }
+
+    fn push_inline(&mut self, s: &str) {
+        if let Some(h) = &mut self.heading {
+            h.text.push_str(s);
+        } else if let Some(item) = self.items.last_mut().filter(|i| !i.closed) {
+            item.text.push_str(s);
+        }
+    }
+
+    fn text(&mut self, t: &str, start: usize, end: usize) {
+        // Split on `%%`: alternate segments are Obsidian comments.
+        let mut offset = start;
+        let mut rest = t;
+        let raw_matches = self.text.get(start..end) == Some(t);
+        loop {
+            let (seg, next) = match rest.find("%%") {
+                Some(i) => (&rest[..i], Some(&rest[i + 2..])),
+                None => (rest, None),
+            };
+            if !self.comment && !seg.is_empty() {
+                self.visible_text(seg, offset, raw_matches);
+            }
+            match next {
+                Some(n) => {
+                    offset += seg.len() + 2;
+                    self.comment = !self.comment;
+                    rest = n;
+                }
+                None => break,
+            }
+        }
+    }
+
+    /// Text that counts: tags, inline fields, block ids; also the item/heading text.
+    fn visible_text(&mut self, seg: &str, start: usize, raw: bool) {
+        self.push_inline(seg);
+        if self.in_link > 0 {
+            return;
+        }
+        for m in TAG.captures_iter(seg) {
+            let tag = &m[1];
+            let tag = tag.trim_end_matches(['/', '-']);
+            if !tag.is_empty() && !tag.chars().all(|c| c.is_ascii_digit() || c == '/') {
+                self.note.tags.push(tag.to_lowercase());
+            }
+        }
+        let (line, _) = self.pos(start);
+        for m in BRACKET_FIELD.captures_iter(seg) {
+            self.note.fields.push(Field {
+                key: m[1].trim().to_lowercase(),
+                value: m[2].trim().to_owned(),
+                line,
+                standalone: false,
+            });
+        }
+        // `key:: value` at the start of a line: the value is the raw rest of the line.
+        if raw {
+            let line_start = self.idx.line_start(line as usize);
+            let prefix = &self.text[line_start..start];
+            let at_line_start = prefix
+                .trim_start()
+                .trim_start_matches(['>', ' ', '\t'])
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .trim_start_matches(['-', '*', '+', '.', ')'])
+                .trim_start()
+                .trim_start_matches("[ ]")
+                .trim_start_matches("[x]")
+                .trim()
+                .is_empty();
+            if at_line_start {
+                if let Some(m) = LINE_FIELD.captures(seg) {
+                    let value_start = start + m.get(0).map_or(0, |g| g.end());
+                    let line_end = self.text[value_start..].find('\n').map_or(self.text.len(), |i| value_start + i);
+                    self.note.fields.push(Field {
+                        key: m[1].trim().to_lowercase(),
+                        value: self.text[value_start..line_end].trim().to_owned(),
+                        line,
+                        standalone: self.items.is_empty(),
+                    });
+                }
+            }
+        }
+        for line in seg.lines() {
+            if let Some(m) = BLOCK_ID.captures(line) {
+                self.note.blocks.push(m[1].to_lowercase());
+            }
+        }
+    }
+
+    fn open_link(&mut self, link_type: LinkType, dest: &CowStr<'_>, embed: bool, start: usize) {
+        self.in_link += 1;
+        if !self.comment {
+            self.link(link_type, dest, embed, start);
+        }
+    }
+
+    fn link(&mut self, link_type: LinkType, dest: &CowStr<'_>, embed: bool, start: usize) {
+        let (target, anchor, kind) = match link_type {
+            LinkType::WikiLink { .. } => {
+                let (t, a) = split_wikilink(dest);
+                (t, a, if embed { LinkKind::Embed } else { LinkKind::Wiki })
+            }
+            LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
+                if dest.is_empty() || URL_SCHEME.is_match(dest) {
+                    return;
+                }
+                let decoded = percent_encoding::percent_decode_str(dest).decode_utf8_lossy();
+                match decoded.split_once('#') {
+                    Some((t, a)) => (t.to_owned(), Some(a.to_owned()), LinkKind::Markdown),
+                    None => (decoded.into_owned(), None, LinkKind::Markdown),
+                }
+            }
+            _ => return,
+        };
+        let (line, column) = self.pos(start);
+        let index = self.note.links.len();
+        self.note.links.push(Link { target, anchor, kind, property: None, line, column });
+        if let Some(h) = &mut self.heading {
+            h.links.push(index);
+        } else if let Some(item) = self.items.last_mut().filter(|i| !i.closed) {
+            item.links.push(index);
+        }
+    }
+
+    fn finish_heading(&mut self, h: Heading) {
+        if self.comment {
+            return;
+        }
+        let text = h.text.trim().to_owned();
+        if let Some((date, format, rest)) = log_start(&text) {
+            let (line, _) = self.pos(h.start);
+            self.note.log.push(LogEntry { date, format, text: rest, line, heading: true, links: h.links });
+        }
+        let text = BLOCK_ID.replace(&text, "").trim().to_owned();
+        self.note.headings.push(text);
+    }
+
+    fn finish_item(&mut self, item: Item) {
+        if item.in_comment {
+            return;
+        }
+        let (line, _) = self.pos(item.start);
+        let mut status = item.task;
+        let mut text = item.text.trim().to_owned();
+        // Custom statuses pulldown-cmark does not know: `[-]` cancelled, `[/]` in progress…
+        if status.is_none() {
+            let b = text.as_bytes();
+            if b.len() >= 3 && b[0] == b'[' && b[2] == b']' && (b.len() == 3 || b[3] == b' ') && b[1].is_ascii_graphic()
+            {
+                status = Some(if b[1] == b'-' { TaskStatus::Cancelled } else { TaskStatus::Open });
+                text = text[3..].trim_start().to_owned();
+            }
+        }
+        if let Some(status) = status {
+            let raw = self.raw_item_line(item.start);
+            self.note.tasks.push(task(line, status, &text, raw.as_deref().unwrap_or(&text), item.links));
+        } else if let Some((date, format, rest)) = log_start(&text) {
+            self.note.log.push(LogEntry { date, format, text: rest, line, heading: false, links: item.links });
+        }
+    }
+
+    /// The item's first source line after its marker and checkbox (links kept as written).
+    fn raw_item_line(&self, start: usize) -> Option<String> {
+        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        let line = self.text[start..line_end].trim_end_matches('\r').trim_start();
+        let line = line.trim_start_matches(|c: char| c.is_ascii_digit());
+        let line = line.strip_prefix(['-', '*', '+', '.', ')'])?.trim_start();
+        let b = line.as_bytes();
+        (b.len() >= 3 && b[0] == b'[' && b[2] == b']').then(|| line[3..].trim().to_owned())
+    }
+}
+
+/// A date at the start of a list item or heading: the date, the format word, the rest.
+fn log_start(text: &str) -> Option<(NaiveDate, Option<String>, String)> {
+    let m = LOG_START.captures(text)?;
+    let date = parse_date(&m[1])?;
+    let rest = m[2].trim().to_owned();
+    let first =
+        rest.split(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '—' | '–' | '.' | ';')).next().unwrap_or("");
+    let format = format_word(first).map(str::to_owned);
+    Some((date, format, rest))
+}
+
+/// Builds a task from its text: Tasks emoji dates, Dataview fields, recurrence.
+fn task(line: u32, status: TaskStatus, text: &str, raw: &str, links: Vec<usize>) -> Task {
+    let mut t = Task { line, status: Some(status), links, ..Task::default() };
+    for m in TASK_DATE.captures_iter(text) {
+        let date = parse_date(&m[2]);
+        let slot = match &m[1] {
+            "📅" | "📆" | "🗓" => &mut t.due,
+            "⏳" | "⌛" => &mut t.scheduled,
+            "🛫" => &mut t.start,
+            "➕" => &mut t.created,
+            "✅" => &mut t.done,
+            _ => &mut t.cancelled,
+        };
+        if slot.is_none() {
+            *slot = date;
+        }
+    }
+    for m in BRACKET_FIELD.captures_iter(text) {
+        let date = parse_date(&m[2]);
+        let slot = match m[1].trim().to_lowercase().as_str() {
+            "due" => &mut t.due,
+            "scheduled" => &mut t.scheduled,
+            "start" => &mut t.start,
+            "created" => &mut t.created,
+            "completion" => &mut t.done,
+            "cancelled" => &mut t.cancelled,
+            _ => continue,
+        };
+        if slot.is_none() {
+            *slot = date;
+        }
+    }
+    if let Some(m) = RECURRENCE.captures(text) {
+        t.recurrence = Some(m[1].trim().to_owned()).filter(|r| !r.is_empty());
+    }
+    if t.cancelled.is_some() {
+        t.status = Some(TaskStatus::Cancelled);
+    }
+    let cleaned = TASK_DATE.replace_all(raw, "");
+    let cleaned = RECURRENCE.replace_all(&cleaned, "");
+    let cleaned = BRACKET_FIELD.replace_all(&cleaned, |c: &regex::Captures<'_>| {
+        let key = c[1].trim().to_lowercase();
+        if matches!(key.as_str(), "due" | "scheduled" | "start" | "created" | "completion" | "cancelled") {
+            String::new()
+        } else {
+            c[0].to_owned()
+        }
+    });
+    t.text = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{LinkKind, Note, TaskStatus, parse_note};
+    use chrono::NaiveDate;
+
+    fn d(s: &str) -> Option<NaiveDate> {
+        super::parse_date(s)
+    }
+
+    fn targets(n: &Note) -> Vec<&str> {
+        n.links.iter().map(|l| l.target.as_str()).collect()
+    }
+
+    #[test]
+    fn wikilink_forms() {
+        let n = parse_note(
+            "a.md",
+            "[[Acme#Heading|the acme]] ![[img.png]] [[Sq]uare]] [[a|b|c]] [[#Local]] [[Note#^blk]] [[Иван Петров]] 🙂[[Émoji 🚀]]\n",
+        );
+        assert_eq!(targets(&n), vec!["Acme", "img.png", "Sq]uare", "a", "", "Note", "Иван Петров", "Émoji 🚀"]);
+        assert_eq!(n.links[0].anchor.as_deref(), Some("Heading"));
+        assert_eq!(n.links[1].kind, LinkKind::Embed);
+        assert_eq!(n.links[4].anchor.as_deref(), Some("Local"));
+        assert_eq!(n.links[5].anchor.as_deref(), Some("^blk"));
+        assert_eq!((n.links[6].line, n.links[6].column), (1, 87));
+    }
+
+    #[test]
+    fn markdown_links_are_decoded_and_urls_skipped() {
+        let n =
+            parse_note("a.md", "[t](Clients/Acme%20Ltd.md) [w](https://x.org/a.md) [m](mailto:a@b.c) ![p](pic.png)\n");
+        assert_eq!(targets(&n), vec!["Clients/Acme Ltd.md", "pic.png"]);
+        assert_eq!(n.links[0].kind, LinkKind::Markdown);
+    }
+
+    #[test]
+    fn nothing_counts_inside_code_comments_html_or_math() {
+        let text = "`[[span]] #t1`\n\n```\n[[fenced]] #t2\n- [ ] task\nk:: v\n```\n\n    [[indented]] #t3\n\n%% [[comment]] #t4\n- [ ] hidden task\n%%\n\n<!-- [[html]] #t5 -->\n\n<span style=\"color:#FFF3A3\">x</span>\n\n$[[math]] #t6$\n\n$$\n[[display]]\n$$\n\nvisible #ok [[real]]\n";
+        let n = parse_note("a.md", text);
+        assert_eq!(targets(&n), vec!["real"]);
+        assert_eq!(n.tags, vec!["ok"]);
+        assert!(n.tasks.is_empty());
+        assert!(n.fields.is_empty());
+    }
+
+    #[test]
+    fn tags_follow_obsidian_rules() {
+        let n = parse_note("a.md", "#Client/Key and #1984 and #y1984 #клиент #my_tag-2 x#no (#paren) #\n");
+        assert_eq!(n.tags, vec!["client/key", "my_tag-2", "paren", "y1984", "клиент"]);
+    }
+
+    #[test]
+    fn inline_fields() {
+        let n = parse_note(
+            "a.md",
+            "tier:: key\n- company:: [[Acme]]\nThis is [rating:: 9] and (mood:: fine) here\nnot a field: x\n",
+        );
+        let f: Vec<_> = n.fields.iter().map(|f| (f.key.as_str(), f.value.as_str(), f.line, f.standalone)).collect();
+        assert_eq!(
+            f,
+            vec![
+                ("tier", "key", 1, true),
+                ("company", "[[Acme]]", 2, false),
+                ("rating", "9", 3, false),
+                ("mood", "fine", 3, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn tasks_in_both_syntaxes() {
+        let text = "- [ ] call [[Acme]] 📅 2026-12-01 ⏳\u{FE0F} 2026-11-28 🔁 every week\n- [x] sent ✅ 2026-11-10\n- [ ] dv [due:: 2026-12-05] [scheduled:: 2026-12-01]\n- [ ] nbsp 📅\u{A0}2026-12-02\n- [ ] dropped ❌ 2026-11-01\n- [-] custom cancelled\n- [/] in progress\n  - [ ] nested 🛫 2026-11-02 ➕ 2026-11-01\n";
+        let n = parse_note("a.md", text);
+        let t = &n.tasks;
+        assert_eq!(t.len(), 8);
+        assert_eq!(t[0].due, d("2026-12-01"));
+        assert_eq!(t[0].scheduled, d("2026-11-28"));
+        assert_eq!(t[0].recurrence.as_deref(), Some("every week"));
+        assert_eq!(t[0].text, "call [[Acme]]");
+        assert_eq!(t[0].links, vec![0]);
+        assert!(t[0].is_open());
+        assert_eq!(t[1].status, Some(TaskStatus::Done));
+        assert_eq!(t[1].done, d("2026-11-10"));
+        assert_eq!((t[2].due, t[2].scheduled), (d("2026-12-05"), d("2026-12-01")));
+        assert_eq!(t[2].text, "dv");
+        assert_eq!(t[3].due, d("2026-12-02"));
+        assert!(!t[4].is_open());
+        assert_eq!(t[5].status, Some(TaskStatus::Cancelled));
+        assert!(t[6].is_open());
+        assert_eq!(t[7].line, 8);
+        assert_eq!((t[7].start, t[7].created), (d("2026-11-02"), d("2026-11-01")));
+    }
+
+    #[test]
+    fn log_lines_and_headings() {
+        let text = "## Log\n\n- 2026-11-20 call — renewal with [[Anna]]\n- 2026-10-02 звонок: обсудили\n- **2026-09-01** встреча\n- 2026-08-01: sent deck\n- not 2026-07-01 a log\n\n## 2026-09-14 Lunch with [[Anna]]\n\n```\n- 2026-11-22 call — in code\n```\n";
+        let n = parse_note("a.md", text);
+        let l: Vec<_> = n.log.iter().map(|l| (l.date.to_string(), l.format.clone(), l.line, l.heading)).collect();
+        assert_eq!(
+            l,
+            vec![
+                ("2026-11-20".into(), Some("call".into()), 3, false),
+                ("2026-10-02".into(), Some("call".into()), 4, false),
+                ("2026-09-01".into(), Some("meeting".into()), 5, false),
+                ("2026-08-01".into(), None, 6, false),
+                ("2026-09-14".into(), Some("lunch".into()), 9, true),
+            ]
+        );
+        assert_eq!(n.log[0].links.len(), 1);
+        assert_eq!(n.headings, vec!["Log", "2026-09-14 Lunch with Anna"]);
+    }
+
+    #[test]
+    fn blocks_and_crlf_and_bom() {
+        let n = parse_note("a.md", "\u{feff}---\r\ntype: client\r\n---\r\nPara ^abc-1\r\n\r\n- item [[X]] ^def\r\n");
+        assert_eq!(n.prop("type").and_then(|p| p.value.as_text()).as_deref(), Some("client"));
+        assert_eq!(n.blocks, vec!["abc-1", "def"]);
+        assert_eq!((n.links[0].line, n.links[0].column), (6, 8));
+    }
+
+    #[test]
+    fn table_escaped_pipe() {
+        let n = parse_note("a.md", "| a | b |\n|---|---|\n| [[x\\|y]] | [[z]] |\n");
+        assert_eq!(targets(&n), vec!["x", "z"]);
+    }
+}

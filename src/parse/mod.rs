@@ -1,0 +1,326 @@
+//! Parse stage: one note's text → [`Note`] (properties, links, tags, fields, tasks, log lines).
+//!
+//! Parsing never fails and never panics: bad input becomes a [`Diagnostic`] with a
+//! line and column, and whatever could be read is kept.
+
+pub mod frontmatter;
+pub mod markdown;
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use crate::diagnostics::{Code, Diagnostic, LineIndex};
+pub use frontmatter::{Property, Value};
+
+/// How a link was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LinkKind {
+    /// `[[target]]`
+    Wiki,
+    /// `![[target]]`
+    Embed,
+    /// `[text](target.md)` or `![alt](image.png)`
+    Markdown,
+}
+
+/// A link as written in a note, before resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The path part, as written (URL-decoded for Markdown links); empty for `[[#Heading]]`.
+    pub target: String,
+    /// What follows `#`: a heading path (`H1#H2`) or a block id (`^abc`).
+    pub anchor: Option<String>,
+    pub kind: LinkKind,
+    /// Lower-cased property key when the link sits in frontmatter.
+    pub property: Option<String>,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// The state of a task checkbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskStatus {
+    Open,
+    Done,
+    Cancelled,
+}
+
+/// A task list item with the dates of the Obsidian Tasks and Dataview syntaxes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Task {
+    pub line: u32,
+    /// The task's Markdown text, with its date and recurrence markers removed.
+    pub text: String,
+    pub status: Option<TaskStatus>,
+    pub due: Option<NaiveDate>,
+    pub scheduled: Option<NaiveDate>,
+    pub start: Option<NaiveDate>,
+    pub created: Option<NaiveDate>,
+    pub done: Option<NaiveDate>,
+    pub cancelled: Option<NaiveDate>,
+    pub recurrence: Option<String>,
+    /// Indices into [`Note::links`] of the links in the task's own text.
+    pub links: Vec<usize>,
+}
+
+impl Task {
+    pub fn is_open(&self) -> bool {
+        self.status == Some(TaskStatus::Open) && self.cancelled.is_none()
+    }
+}
+
+/// A dated list item or heading (`- 2026-11-20 call — renewal`, `## 2026-11-20 Lunch`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub date: NaiveDate,
+    /// The first word after the date, lower-cased, when it names a format.
+    pub format: Option<String>,
+    /// The text after the date.
+    pub text: String,
+    pub line: u32,
+    pub heading: bool,
+    pub links: Vec<usize>,
+}
+
+/// A Dataview inline field (`key:: value`, `[key:: value]`, `(key:: value)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// Lower-cased key.
+    pub key: String,
+    /// The raw value (links kept as written).
+    pub value: String,
+    pub line: u32,
+    /// True for `key:: value` at the start of a line (a note-level field), false inside text.
+    pub standalone: bool,
+}
+
+/// Everything rapport keeps of one note: what the model needs, not the text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Note {
+    /// Path relative to the vault, with `/`.
+    pub path: String,
+    pub props: Vec<Property>,
+    /// Tags lower-cased without `#`, from frontmatter and body, sorted, unique.
+    pub tags: Vec<String>,
+    pub aliases: Vec<String>,
+    pub links: Vec<Link>,
+    pub fields: Vec<Field>,
+    pub tasks: Vec<Task>,
+    pub log: Vec<LogEntry>,
+    /// Heading texts in order, as written.
+    pub headings: Vec<String>,
+    /// Block ids (`^id`) without the caret.
+    pub blocks: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Note {
+    /// A property by (lower-case) key.
+    pub fn prop(&self, key: &str) -> Option<&Property> {
+        self.props.iter().find(|p| p.key == key)
+    }
+
+    /// The file name without `.md`.
+    pub fn name(&self) -> &str {
+        let file = self.path.rsplit('/').next().unwrap_or(&self.path);
+        file.strip_suffix(".md").unwrap_or(file)
+    }
+
+    /// The folder, `""` at the vault root.
+    pub fn folder(&self) -> &str {
+        self.path.rfind('/').map_or("", |i| &self.path[..i])
+    }
+}
+
+/// Parses a note's raw bytes. Non-UTF-8 content yields an `encoding` diagnostic and an
+/// otherwise empty note.
+pub fn parse_bytes(path: &str, bytes: &[u8]) -> Note {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_note(path, text),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            // Valid up to here, so this cannot fail; a fallback keeps the parser panic-free.
+            let prefix = std::str::from_utf8(good).unwrap_or("");
+            let idx = LineIndex::new(prefix);
+            let (line, column) = idx.position(prefix, prefix.len());
+            let diag = Diagnostic::new(
+                Code::Encoding,
+                path,
+                line,
+                column,
+                format!(
+                    "not valid UTF-8 (byte 0x{:02X} at offset {}); note skipped",
+                    bytes[e.valid_up_to()],
+                    e.valid_up_to()
+                ),
+            )
+            .with_hint("save the file as UTF-8");
+            Note { path: path.to_owned(), diagnostics: vec![diag], ..Note::default() }
+        }
+    }
+}
+
+/// Parses a note's text: frontmatter, then the Markdown body.
+pub fn parse_note(path: &str, text: &str) -> Note {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut note = Note { path: path.to_owned(), ..Note::default() };
+    let idx = LineIndex::new(text);
+    let mut body_start = 0;
+    if let Some(block) = frontmatter::split(text) {
+        if block.terminated {
+            note.props = frontmatter::parse(path, &block, &mut note.diagnostics);
+        } else {
+            note.diagnostics.push(
+                Diagnostic::new(
+                    Code::FrontmatterUnterminated,
+                    path,
+                    1,
+                    1,
+                    "frontmatter opened with `---` is never closed",
+                )
+                .with_hint("add a line `---` after the last property"),
+            );
+        }
+        body_start = block.body_start;
+        property_links(&mut note, text, &idx, &block);
+    }
+    collect_meta(&mut note);
+    markdown::parse_body(&mut note, text, body_start, &idx);
+    note.tags.sort();
+    note.tags.dedup();
+    note
+}
+
+/// Tags and aliases from frontmatter (a list or a single string; tags may carry `#`).
+fn collect_meta(note: &mut Note) {
+    for p in &note.props {
+        match p.key.as_str() {
+            "tags" | "tag" => {
+                for t in p.value.texts() {
+                    for t in t.split([',', ' ']).filter(|t| !t.is_empty()) {
+                        let t = t.trim_start_matches('#').to_lowercase();
+                        if !t.is_empty() {
+                            note.tags.push(t);
+                        }
+                    }
+                }
+            }
+            "aliases" | "alias" => note.aliases.extend(p.value.texts().into_iter().filter(|a| !a.trim().is_empty())),
+            _ => {}
+        }
+    }
+}
+
+static WIKILINK_IN_TEXT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(!?)\[\[([^\[\]]+(?:\][^\]\[]+)*)\]\]").expect("valid regex"));
+
+/// Links inside property values (`company: "[[Acme]]"`, lists of them), positioned at
+/// their place in the YAML text.
+fn property_links(note: &mut Note, text: &str, idx: &LineIndex, block: &frontmatter::Block<'_>) {
+    let yaml_end = block.body_start.min(text.len());
+    // The YAML starts after the opening `---` line.
+    let yaml_offset = text.find('\n').map_or(text.len(), |i| i + 1);
+    let mut search_from = yaml_offset;
+    let props = std::mem::take(&mut note.props);
+    for p in &props {
+        let key_offset = idx.line_start(p.line as usize).max(yaml_offset);
+        for s in p.value.texts() {
+            for m in WIKILINK_IN_TEXT.captures_iter(&s) {
+                let inner = &m[2];
+                let (target, anchor) = split_wikilink(inner);
+                let literal = &m[0];
+                let from = key_offset.max(search_from);
+                let at = text
+                    .get(from..yaml_end)
+                    .and_then(|y| y.find(literal).map(|i| i + from))
+                    .or_else(|| text.get(key_offset..yaml_end).and_then(|y| y.find(literal).map(|i| i + key_offset)));
+                let (line, column) = at.map_or((p.line, 1), |o| {
+                    search_from = o + 1;
+                    idx.position(text, o)
+                });
+                note.links.push(Link {
+                    target,
+                    anchor,
+                    kind: if m[1].is_empty() { LinkKind::Wiki } else { LinkKind::Embed },
+                    property: Some(p.key.clone()),
+                    line,
+                    column,
+                });
+            }
+        }
+    }
+    note.props = props;
+}
+
+/// Splits a wikilink's inner text `target#anchor|shown` into target and anchor.
+pub fn split_wikilink(inner: &str) -> (String, Option<String>) {
+    let dest = inner.split('|').next().unwrap_or(inner);
+    let dest = dest.strip_suffix('\\').unwrap_or(dest);
+    match dest.split_once('#') {
+        Some((t, a)) => (t.trim().to_owned(), Some(a.trim().to_owned())),
+        None => (dest.trim().to_owned(), None),
+    }
+}
+
+/// Finds wikilinks in a plain string (a property or field value): `(target, anchor)`.
+pub fn wikilinks_in(s: &str) -> Vec<(String, Option<String>)> {
+    WIKILINK_IN_TEXT.captures_iter(s).map(|m| split_wikilink(&m[2])).collect()
+}
+
+/// Parses `YYYY-MM-DD`, also as the start of a datetime (`2026-11-20T14:30`, `2026-11-20 14:30`).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let head = s.get(..10)?;
+    let rest = &s[10..];
+    if !(rest.is_empty() || rest.starts_with(['T', ' '])) {
+        return None;
+    }
+    let b = head.as_bytes();
+    if b[4] != b'-' || b[7] != b'-' || !head.bytes().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit()) {
+        return None;
+    }
+    NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2026-11-20"), NaiveDate::from_ymd_opt(2026, 11, 20));
+        assert_eq!(parse_date("2026-11-20T14:30"), NaiveDate::from_ymd_opt(2026, 11, 20));
+        assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(parse_date("2026-1-02"), None);
+        assert_eq!(parse_date("2026-11-201"), None);
+        assert_eq!(parse_date("ноябрь"), None);
+    }
+
+    #[test]
+    fn property_links_are_positioned() {
+        let n = parse_note("a.md", "---\ntype: person\ncompany: \"[[Acme|A]]\"\nclients:\n  - \"[[B#Intro]]\"\n---\n");
+        assert_eq!(n.links.len(), 2);
+        assert_eq!((n.links[0].target.as_str(), n.links[0].line, n.links[0].column), ("Acme", 3, 11));
+        assert_eq!(n.links[0].property.as_deref(), Some("company"));
+        assert_eq!(
+            (n.links[1].target.as_str(), n.links[1].anchor.as_deref(), n.links[1].line),
+            ("B", Some("Intro"), 5)
+        );
+    }
+
+    #[test]
+    fn tags_and_aliases_from_frontmatter() {
+        let n = parse_note("a.md", "---\ntags: \"#Client/Key, vip\"\naliases: Acme Corp\n---\n");
+        assert_eq!(n.tags, vec!["client/key", "vip"]);
+        assert_eq!(n.aliases, vec!["Acme Corp"]);
+    }
+
+    #[test]
+    fn non_utf8_is_reported_with_position() {
+        let n = parse_bytes("x.md", b"ok\ncaf\xe9\n");
+        assert_eq!(n.diagnostics.len(), 1);
+        assert_eq!((n.diagnostics[0].code, n.diagnostics[0].line, n.diagnostics[0].column), (Code::Encoding, 2, 4));
+    }
+}

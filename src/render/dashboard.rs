@@ -1,0 +1,197 @@
+//! Render stage, `Dashboard.md`: portfolio figures, a table of clients, Mermaid charts.
+
+use std::fmt::Write as _;
+
+use super::i18n::{Noun, count, t};
+use super::{cadence_text, cell, link};
+use crate::Vault;
+use crate::config::Lang;
+use crate::metrics::{Figures, State};
+
+fn pct(a: usize, b: usize) -> String {
+    if b == 0 { "—".into() } else { format!("{}%", (a as f64 * 100.0 / b as f64).round()) }
+}
+
+fn num(n: f64) -> String {
+    let whole = n.round() as i64;
+    let digits = whole.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202F}');
+        }
+        out.push(ch);
+    }
+    if whole < 0 { format!("-{out}") } else { out }
+}
+
+fn state_word(lang: Lang, s: State) -> &'static str {
+    match s {
+        State::Overdue => t(lang, "🔴 overdue", "🔴 просрочен"),
+        State::Soon => t(lang, "🟡 soon", "🟡 скоро"),
+        State::Ok => t(lang, "🟢 ok", "🟢 в норме"),
+        State::Scheduled => t(lang, "📅 scheduled", "📅 запланирован"),
+        State::Silent => t(lang, "⚪ silent", "⚪ без напоминаний"),
+    }
+}
+
+/// The body of the dashboard note (no frontmatter).
+pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String {
+    let lang = vault.config.lang;
+    let g = &vault.graph;
+    let p = &figures.portfolio;
+    let mut out = String::new();
+    let _ = writeln!(out, "# {} · {}\n", t(lang, "Client dashboard", "Клиенты: сводка"), figures.today);
+
+    // What needs attention, as callouts.
+    let overdue: Vec<String> =
+        figures.clients.iter().filter(|f| f.state == State::Overdue).map(|f| link(&g.clients[f.client].path)).collect();
+    let waiting = figures.due.iter().filter(|d| d.kind == crate::metrics::DueKind::Feedback).count();
+    let escalate = figures.due.iter().filter(|d| d.escalate).count();
+    let steps_overdue: usize = figures.clients.iter().map(|f| f.overdue_next_steps).sum();
+    if overdue.is_empty() && waiting == 0 && steps_overdue == 0 {
+        let _ = writeln!(
+            out,
+            "> [!success] {}\n",
+            t(lang, "Every relationship is within its cadence.", "Все контакты в срок.")
+        );
+    } else {
+        let _ = writeln!(out, "> [!warning] {}", t(lang, "Needs attention", "Требует внимания"));
+        if !overdue.is_empty() {
+            let label = match lang {
+                Lang::En => format!("{} overdue for contact", count(lang, overdue.len() as i64, Noun::Client)),
+                Lang::Ru => format!("{} с просроченным контактом", count(lang, overdue.len() as i64, Noun::Client)),
+            };
+            let _ = writeln!(out, "> - {label}: {}", overdue.join(", "));
+        }
+        if steps_overdue > 0 {
+            let _ =
+                writeln!(out, "> - {}: {steps_overdue}", t(lang, "Next steps overdue", "Просроченные следующие шаги"));
+        }
+        if waiting > 0 {
+            let _ = writeln!(
+                out,
+                "> - {}: {waiting} ({}: {escalate})",
+                t(lang, "Feedback waiting for an answer", "Обращения без ответа"),
+                t(lang, "to escalate", "сообщить руководству")
+            );
+        }
+        let _ = writeln!(out, "> - {}: {}", t(lang, "Details", "Подробности"), link(reminders_path));
+        out.push('\n');
+    }
+
+    let _ = writeln!(out, "## {}\n", t(lang, "Portfolio", "Портфель"));
+    let _ = writeln!(out, "| {} | {} |\n|---|---|", t(lang, "Figure", "Показатель"), t(lang, "Value", "Значение"));
+    let joined = |m: &std::collections::BTreeMap<String, usize>| {
+        m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+    };
+    let rows: Vec<(&str, String)> = vec![
+        (t(lang, "Clients", "Клиенты"), format!("{} ({})", g.clients.len(), joined(&p.by_tier))),
+        (t(lang, "By status", "По статусу"), joined(&p.by_status)),
+        (t(lang, "By state", "По состоянию"), joined(&p.by_state)),
+        (
+            t(lang, "Active clients within cadence", "Активные клиенты в срок"),
+            format!("{} / {} ({})", p.active_within_cadence, p.active, pct(p.active_within_cadence, p.active)),
+        ),
+        (
+            t(lang, "Retention, 365 days", "Удержание за 365 дней"),
+            format!("{} / {} ({})", p.retained, p.retention_base, pct(p.retained, p.retention_base)),
+        ),
+        (t(lang, "Clients who came by referral", "Клиенты по рекомендации"), p.referrals.to_string()),
+        (
+            "NPS",
+            match p.nps {
+                Some(n) => format!(
+                    "{n:+} ({} {}, {} {}, {} {})",
+                    t(lang, "promoters", "промоутеры"),
+                    p.promoters,
+                    t(lang, "passives", "нейтралы"),
+                    p.passives,
+                    t(lang, "detractors", "критики"),
+                    p.detractors
+                ),
+                None => "—".into(),
+            },
+        ),
+        (
+            t(lang, "Median feedback answer time", "Медианное время ответа на обращения"),
+            p.median_answer_days.map_or("—".into(), |d| match lang {
+                Lang::En => format!("{d:.1} days"),
+                Lang::Ru => format!("{d:.1} дн."),
+            }),
+        ),
+        (t(lang, "Open feedback", "Открытые обращения"), p.open_feedback.to_string()),
+        (t(lang, "Yearly value", "Годовой объём"), num(p.value_total)),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(out, "| {} | {} |", cell(k), cell(&v));
+    }
+    out.push('\n');
+
+    let _ = writeln!(out, "## {}\n", t(lang, "Clients", "Клиенты"));
+    let head = match lang {
+        Lang::En => {
+            "| Client | Tier | Status | State | Last contact | Days since | Cadence | Next due | 90 d | 365 d | Mean interval | Formats | Us / them | Next steps (overdue) | Referrals | Satisfaction | Value |"
+        }
+        Lang::Ru => {
+            "| Клиент | Уровень | Статус | Состояние | Последний контакт | Дней прошло | Периодичность | Следующий контакт | 90 дн. | 365 дн. | Средний интервал | Форматы | Мы / они | Шаги (просрочено) | Рекомендации | Удовлетворённость | Объём |"
+        }
+    };
+    let _ = writeln!(out, "{head}\n|---|---|---|---|---|---:|---|---|---:|---:|---:|---|---|---|---:|---:|---:|");
+    let mut order: Vec<_> = figures.clients.iter().collect();
+    order.sort_by(|a, b| (a.state, &g.clients[a.client].path).cmp(&(b.state, &g.clients[b.client].path)));
+    for f in order {
+        let c = &g.clients[f.client];
+        let dash = || "—".to_owned();
+        let formats =
+            if f.formats.is_empty() { dash() } else { format!("{}: {}", f.formats.len(), f.formats.join(", ")) };
+        let row = [
+            link(&c.path),
+            c.tier.as_str().to_owned(),
+            c.status.as_str().to_owned(),
+            state_word(lang, f.state).to_owned(),
+            f.last_contact.map_or_else(dash, |d| d.to_string()),
+            f.days_since.map_or_else(dash, |d| d.to_string()),
+            f.cadence.map_or_else(dash, |x| cadence_text(lang, x)),
+            f.next_due.map_or_else(dash, |d| d.to_string()),
+            f.interactions_90d.to_string(),
+            f.interactions_365d.to_string(),
+            f.mean_interval_days.map_or_else(dash, |d| format!("{d:.0}")),
+            formats,
+            format!("{} / {}", f.initiated_us, f.initiated_them),
+            format!("{} ({})", f.open_next_steps, f.overdue_next_steps),
+            f.referrals.to_string(),
+            c.satisfaction.map_or_else(dash, |s| format!("{s}")),
+            c.value.map_or_else(dash, num),
+        ];
+        let cells: Vec<String> = row.iter().map(|s| cell(s)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out.push('\n');
+
+    let _ = writeln!(out, "## {}\n", t(lang, "Interactions per month", "Контакты по месяцам"));
+    let max = p.per_month.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let months: Vec<String> = p.per_month.iter().map(|(m, _)| format!("\"{}\"", m.format("%Y-%m"))).collect();
+    let counts: Vec<String> = p.per_month.iter().map(|(_, n)| n.to_string()).collect();
+    let _ = writeln!(
+        out,
+        "```mermaid\nxychart-beta\n    title \"{}\"\n    x-axis [{}]\n    y-axis \"{}\" 0 --> {max}\n    bar [{}]\n```\n",
+        t(lang, "Interactions per month", "Контакты по месяцам"),
+        months.join(", "),
+        t(lang, "interactions", "контакты"),
+        counts.join(", ")
+    );
+
+    let _ = writeln!(out, "## {}\n", t(lang, "Formats, last 365 days", "Форматы за 365 дней"));
+    if p.formats.is_empty() {
+        let _ =
+            writeln!(out, "{}\n", t(lang, "No interactions in the last 365 days.", "За 365 дней контактов не было."));
+    } else {
+        let _ = writeln!(out, "```mermaid\npie showData\n    title {}", t(lang, "Formats", "Форматы"));
+        for (f, n) in &p.formats {
+            let _ = writeln!(out, "    \"{}\" : {n}", f.replace('"', "'"));
+        }
+        let _ = writeln!(out, "```");
+    }
+    out
+}

@@ -1,0 +1,109 @@
+//! Render stage, language: the words of generated text in English and Russian.
+
+use crate::config::Lang;
+
+/// Russian plural form for `n`: one (1, 21), few (2–4, 22–24), many (5–20, 25…).
+pub fn ru_plural<'a>(n: i64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    let n = n.unsigned_abs();
+    match (n % 10, n % 100) {
+        (1, r) if r != 11 => one,
+        (2..=4, r) if !(12..=14).contains(&r) => few,
+        _ => many,
+    }
+}
+
+/// `n` with its counted noun, in the given language.
+pub fn count(lang: Lang, n: i64, noun: Noun) -> String {
+    let word = match lang {
+        Lang::En => {
+            let (one, many) = noun.en();
+            if n.abs() == 1 { one } else { many }
+        }
+        Lang::Ru => {
+            let (one, few, many) = noun.ru();
+            ru_plural(n, one, few, many)
+        }
+    };
+    format!("{n} {word}")
+}
+
+/// Nouns that are counted in generated text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noun {
+    Day,
+    Year,
+    Client,
+    Step,
+    Interaction,
+    Item,
+    Week,
+    Month,
+}
+
+impl Noun {
+    fn en(self) -> (&'static str, &'static str) {
+        match self {
+            Noun::Day => ("day", "days"),
+            Noun::Year => ("year", "years"),
+            Noun::Client => ("client", "clients"),
+            Noun::Step => ("next step", "next steps"),
+            Noun::Interaction => ("interaction", "interactions"),
+            Noun::Item => ("item", "items"),
+            Noun::Week => ("week", "weeks"),
+            Noun::Month => ("month", "months"),
+        }
+    }
+
+    fn ru(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Noun::Day => ("день", "дня", "дней"),
+            Noun::Year => ("год", "года", "лет"),
+            Noun::Client => ("клиент", "клиента", "клиентов"),
+            Noun::Step => ("следующий шаг", "следующих шага", "следующих шагов"),
+            Noun::Interaction => ("контакт", "контакта", "контактов"),
+            Noun::Item => ("пункт", "пункта", "пунктов"),
+            Noun::Week => ("неделя", "недели", "недель"),
+            Noun::Month => ("месяц", "месяца", "месяцев"),
+        }
+    }
+}
+
+/// Picks the English or Russian text.
+pub fn t(lang: Lang, en: &'static str, ru: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Ru => ru,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_plurals() {
+        let days = |n| count(Lang::Ru, n, Noun::Day);
+        assert_eq!(days(1), "1 день");
+        assert_eq!(days(2), "2 дня");
+        assert_eq!(days(4), "4 дня");
+        assert_eq!(days(5), "5 дней");
+        assert_eq!(days(11), "11 дней");
+        assert_eq!(days(12), "12 дней");
+        assert_eq!(days(14), "14 дней");
+        assert_eq!(days(21), "21 день");
+        assert_eq!(days(22), "22 дня");
+        assert_eq!(days(25), "25 дней");
+        assert_eq!(days(101), "101 день");
+        assert_eq!(days(111), "111 дней");
+        assert_eq!(days(0), "0 дней");
+        assert_eq!(count(Lang::Ru, 3, Noun::Year), "3 года");
+        assert_eq!(count(Lang::Ru, 5, Noun::Year), "5 лет");
+    }
+
+    #[test]
+    fn english_plurals() {
+        assert_eq!(count(Lang::En, 1, Noun::Day), "1 day");
+        assert_eq!(count(Lang::En, 0, Noun::Day), "0 days");
+        assert_eq!(count(Lang::En, 2, Noun::Client), "2 clients");
+    }
+}

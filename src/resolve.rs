@@ -1,0 +1,383 @@
+//! Resolve stage: link targets → notes and files, with Obsidian's rules.
+//!
+//! Matching is case-insensitive by Unicode rules on NFC names. Among the files whose
+//! path ends with the target the pick is: an exact path from the vault root, else a
+//! match in the linking note's own folder, else the shortest path (ties by path, so
+//! the result never depends on walk order).
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::parse::{Link, LinkKind, Note};
+
+/// Where a link leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A note, by index into the scanned notes.
+    Note(usize),
+    /// An attachment, by index into the scanned files.
+    File(usize),
+    /// Nothing (or outside the vault).
+    Broken,
+}
+
+/// Case- and normalisation-insensitive key for names and paths.
+pub fn key(s: &str) -> String {
+    s.nfc().flat_map(char::to_lowercase).nfc().collect()
+}
+
+fn strip_md(s: &str) -> &str {
+    if s.len() >= 3 && s.is_char_boundary(s.len() - 3) && s[s.len() - 3..].eq_ignore_ascii_case(".md") {
+        &s[..s.len() - 3]
+    } else {
+        s
+    }
+}
+
+fn base(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}
+
+fn folder(s: &str) -> &str {
+    s.rfind('/').map_or("", |i| &s[..i])
+}
+
+/// Heading text as Obsidian compares it in links.
+fn heading_key(s: &str) -> String {
+    let replaced: String = key(s).chars().map(|c| if "#^|:%[]".contains(c) { ' ' } else { c }).collect();
+    replaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The lookup tables of one vault.
+pub struct Index {
+    /// Normalised note paths without `.md`.
+    note_keys: Vec<String>,
+    note_paths: Vec<String>,
+    file_keys: Vec<String>,
+    notes_by_name: HashMap<String, Vec<usize>>,
+    files_by_name: HashMap<String, Vec<usize>>,
+    aliases: HashMap<String, Vec<usize>>,
+    note_by_key: HashMap<String, usize>,
+    file_by_key: HashMap<String, usize>,
+}
+
+/// The result of resolving a link, with what was wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    pub target: Target,
+    /// Other notes the bare name also matches (for `link-ambiguous`).
+    pub also: Vec<usize>,
+}
+
+impl Index {
+    pub fn new(notes: &[Note], files: &[String]) -> Self {
+        let note_keys: Vec<String> = notes.iter().map(|n| key(strip_md(&n.path))).collect();
+        let file_keys: Vec<String> = files.iter().map(|f| key(f)).collect();
+        let mut notes_by_name: HashMap<String, Vec<usize>> = HashMap::with_capacity(notes.len());
+        for (i, k) in note_keys.iter().enumerate() {
+            notes_by_name.entry(base(k).to_owned()).or_default().push(i);
+        }
+        let mut files_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, k) in file_keys.iter().enumerate() {
+            files_by_name.entry(base(k).to_owned()).or_default().push(i);
+        }
+        let mut aliases: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, n) in notes.iter().enumerate() {
+            for a in &n.aliases {
+                aliases.entry(key(a.trim())).or_default().push(i);
+            }
+        }
+        Index {
+            note_by_key: note_keys.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect(),
+            file_by_key: file_keys.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect(),
+            note_keys,
+            note_paths: notes.iter().map(|n| n.path.clone()).collect(),
+            file_keys,
+            notes_by_name,
+            files_by_name,
+            aliases,
+        }
+    }
+
+    /// Resolves a wikilink-style target (`Acme`, `Clients/Acme`, `img.png`) from note `from`.
+    pub fn resolve_name(&self, from: usize, target: &str) -> Resolution {
+        let t = key(target.trim());
+        let t = t.trim_start_matches('/');
+        if t.is_empty() {
+            return Resolution { target: Target::Note(from), also: Vec::new() };
+        }
+        if t.split('/').any(|p| p == ".." || p == ".") {
+            return self.resolve_path(from, t);
+        }
+        let from_folder = self.note_keys.get(from).map_or("", |k| folder(k));
+        let t_md = strip_md(t);
+        let pick = |cands: Vec<usize>, keys: &[String], want: &str| -> Option<(usize, Vec<usize>)> {
+            let exact = cands.iter().copied().find(|&i| keys[i] == want);
+            let local = cands.iter().copied().find(|&i| folder(&keys[i]) == from_folder);
+            let shortest = cands.iter().copied().min_by_key(|&i| (keys[i].chars().count(), &keys[i]));
+            let chosen = exact.or(local).or(shortest)?;
+            let also =
+                if want.contains('/') { Vec::new() } else { cands.into_iter().filter(|&i| i != chosen).collect() };
+            Some((chosen, also))
+        };
+        let matches = |keys: &[String], list: Option<&Vec<usize>>, want: &str| -> Vec<usize> {
+            list.map(|l| {
+                l.iter().copied().filter(|&i| keys[i] == want || keys[i].ends_with(&format!("/{want}"))).collect()
+            })
+            .unwrap_or_default()
+        };
+        let cands = matches(&self.note_keys, self.notes_by_name.get(base(t_md)), t_md);
+        if let Some((i, also)) = pick(cands, &self.note_keys, t_md) {
+            return Resolution { target: Target::Note(i), also };
+        }
+        let cands = matches(&self.file_keys, self.files_by_name.get(base(t)), t);
+        if let Some((i, also)) = pick(cands, &self.file_keys, t) {
+            return Resolution { target: Target::File(i), also };
+        }
+        Resolution { target: Target::Broken, also: Vec::new() }
+    }
+
+    /// Resolves a Markdown link path: relative to the linking note, then from the root.
+    /// A path that climbs out of the vault is broken, never looked up outside.
+    pub fn resolve_path(&self, from: usize, target: &str) -> Resolution {
+        let t = key(target.trim());
+        let from_folder = self.note_keys.get(from).map_or(String::new(), |k| folder(k).to_owned());
+        let broken = Resolution { target: Target::Broken, also: Vec::new() };
+        for base_dir in [from_folder.as_str(), ""] {
+            let Some(p) = join(base_dir, &t) else { continue };
+            if p.is_empty() {
+                continue;
+            }
+            if let Some(&i) = self.note_by_key.get(strip_md(&p)) {
+                return Resolution { target: Target::Note(i), also: Vec::new() };
+            }
+            if let Some(&i) = self.file_by_key.get(&p) {
+                return Resolution { target: Target::File(i), also: Vec::new() };
+            }
+        }
+        broken
+    }
+
+    /// The notes that carry `name` as an alias.
+    pub fn alias_owners(&self, name: &str) -> &[usize] {
+        self.aliases.get(&key(name.trim())).map_or(&[], Vec::as_slice)
+    }
+
+    /// The vault path of note `i`.
+    pub fn note_path(&self, i: usize) -> &str {
+        &self.note_paths[i]
+    }
+
+    /// Resolves one link of note `from`.
+    pub fn resolve_link(&self, from: usize, link: &Link) -> Resolution {
+        match link.kind {
+            LinkKind::Markdown => self.resolve_path(from, &link.target),
+            LinkKind::Wiki | LinkKind::Embed => self.resolve_name(from, &link.target),
+        }
+    }
+}
+
+/// Joins a relative path onto a folder, folding `.` and `..`; `None` when it climbs out.
+fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> =
+        if rel.starts_with('/') { Vec::new() } else { dir.split('/').filter(|p| !p.is_empty()).collect() };
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Every note's links resolved, aligned with `Note::links`.
+#[derive(Debug, Default, Clone)]
+pub struct Resolved {
+    pub targets: Vec<Vec<Target>>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Resolves every link of every note and reports broken, ambiguous and anchor-less ones.
+pub fn resolve(notes: &[Note], files: &[String], index: &Index) -> Resolved {
+    let mut out = Resolved { targets: Vec::with_capacity(notes.len()), diagnostics: Vec::new() };
+    for (from, note) in notes.iter().enumerate() {
+        let mut targets = Vec::with_capacity(note.links.len());
+        for link in &note.links {
+            let r = index.resolve_link(from, link);
+            report(notes, files, index, note, link, &r, &mut out.diagnostics);
+            targets.push(r.target);
+        }
+        out.targets.push(targets);
+    }
+    out
+}
+
+fn shown(link: &Link) -> String {
+    match (&link.kind, &link.anchor) {
+        (LinkKind::Markdown, _) => format!("({})", link.target),
+        (_, Some(a)) => format!("[[{}#{a}]]", link.target),
+        (_, None) => format!("[[{}]]", link.target),
+    }
+}
+
+fn report(
+    notes: &[Note],
+    files: &[String],
+    index: &Index,
+    note: &Note,
+    link: &Link,
+    r: &Resolution,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let at = |code: Code, msg: String| Diagnostic::new(code, &note.path, link.line, link.column, msg);
+    match r.target {
+        Target::Broken => {
+            let mut d = at(Code::LinkBroken, format!("link {} leads to no note or file", shown(link)));
+            if let Some(&owner) = index.alias_owners(&link.target).first() {
+                let name = notes[owner].name();
+                d = d.with_hint(format!(
+                    "`{}` is an alias of [[{name}]]; Obsidian does not follow aliases in links: write [[{name}|{}]]",
+                    link.target, link.target
+                ));
+            } else if link.target.contains("..") {
+                d = d.with_hint("links cannot leave the vault");
+            }
+            diags.push(d);
+        }
+        Target::Note(i) => {
+            if !r.also.is_empty() {
+                let others: Vec<&str> = r.also.iter().map(|&j| notes[j].path.as_str()).collect();
+                diags.push(
+                    at(
+                        Code::LinkAmbiguous,
+                        format!(
+                            "link {} matches {} notes; Obsidian opens `{}`",
+                            shown(link),
+                            r.also.len() + 1,
+                            notes[i].path
+                        ),
+                    )
+                    .with_hint(format!(
+                        "also: {}; write the path, e.g. [[{}]]",
+                        others.join(", "),
+                        strip_md(&notes[i].path)
+                    )),
+                );
+            }
+            if let Some(anchor) = link.anchor.as_deref().filter(|a| !a.is_empty()) {
+                if !has_anchor(&notes[i], anchor) {
+                    let what = if anchor.starts_with('^') { "block" } else { "heading" };
+                    diags.push(at(
+                        Code::LinkAnchorMissing,
+                        format!("link {}: `{}` has no {what} `{anchor}`", shown(link), notes[i].path),
+                    ));
+                }
+            }
+        }
+        Target::File(i) => {
+            if !r.also.is_empty() {
+                diags.push(at(
+                    Code::LinkAmbiguous,
+                    format!("link {} matches {} files; Obsidian opens `{}`", shown(link), r.also.len() + 1, files[i]),
+                ));
+            }
+        }
+    }
+}
+
+/// True when `note` has the heading path (`H1#H2`) or block (`^id`) named by `anchor`.
+pub fn has_anchor(note: &Note, anchor: &str) -> bool {
+    if let Some(block) = anchor.strip_prefix('^') {
+        let b = block.to_lowercase();
+        return note.blocks.contains(&b);
+    }
+    let headings: Vec<String> = note.headings.iter().map(|h| heading_key(h)).collect();
+    let mut from = 0;
+    for part in anchor.split('#').filter(|p| !p.trim().is_empty()) {
+        let want = heading_key(part);
+        match headings[from..].iter().position(|h| *h == want) {
+            Some(p) => from += p + 1,
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_note;
+
+    fn vault(paths: &[&str]) -> Vec<Note> {
+        let mut v: Vec<Note> = paths.iter().map(|p| parse_note(p, "")).collect();
+        v.sort_by(|a, b| a.path.cmp(&b.path));
+        v
+    }
+
+    fn resolve_from(notes: &[Note], files: &[String], from: &str, target: &str) -> (Option<String>, usize) {
+        let idx = Index::new(notes, files);
+        let f = notes.iter().position(|n| n.path == from).unwrap();
+        let r = idx.resolve_name(f, target);
+        let path = match r.target {
+            Target::Note(i) => Some(notes[i].path.clone()),
+            Target::File(i) => Some(files[i].clone()),
+            Target::Broken => None,
+        };
+        (path, r.also.len())
+    }
+
+    #[test]
+    fn obsidian_pick_order() {
+        let notes = vault(&["Acme.md", "a/Acme.md", "b/c/Acme.md", "b/x.md", "a/y.md", "root.md", "b/c/z.md"]);
+        // (1) exact path from the root
+        assert_eq!(resolve_from(&notes, &[], "b/x.md", "Acme"), (Some("Acme.md".into()), 2));
+        assert_eq!(resolve_from(&notes, &[], "b/x.md", "a/Acme"), (Some("a/Acme.md".into()), 0));
+        // (2) the linking note's own folder
+        let notes2 = vault(&["a/Acme.md", "b/c/Acme.md", "b/c/z.md", "a/y.md", "q/r.md"]);
+        assert_eq!(resolve_from(&notes2, &[], "b/c/z.md", "acme"), (Some("b/c/Acme.md".into()), 1));
+        // (3) shortest path
+        assert_eq!(resolve_from(&notes2, &[], "q/r.md", "ACME.md"), (Some("a/Acme.md".into()), 1));
+        // path suffix
+        assert_eq!(resolve_from(&notes2, &[], "q/r.md", "c/Acme"), (Some("b/c/Acme.md".into()), 0));
+        assert_eq!(resolve_from(&notes2, &[], "q/r.md", "Nope"), (None, 0));
+    }
+
+    #[test]
+    fn unicode_case_and_normalisation() {
+        let notes = vault(&["People/Иван Петров.md", "Clients/Amélie.md", "x.md"]);
+        assert_eq!(resolve_from(&notes, &[], "x.md", "иван петров").0.as_deref(), Some("People/Иван Петров.md"));
+        // decomposed é (e + U+0301) finds the precomposed file name
+        assert_eq!(resolve_from(&notes, &[], "x.md", "AME\u{301}LIE").0.as_deref(), Some("Clients/Amélie.md"));
+    }
+
+    #[test]
+    fn attachments_and_escapes() {
+        let notes = vault(&["x.md", "sub/y.md"]);
+        let files = vec!["assets/Logo.PNG".to_owned(), "doc.pdf".to_owned()];
+        assert_eq!(resolve_from(&notes, &files, "x.md", "logo.png").0.as_deref(), Some("assets/Logo.PNG"));
+        assert_eq!(resolve_from(&notes, &files, "x.md", "../../etc/passwd").0, None);
+        let idx = Index::new(&notes, &files);
+        // notes sort as [sub/y.md, x.md]
+        assert_eq!(idx.resolve_path(0, "../x.md").target, Target::Note(1));
+        assert_eq!(idx.resolve_path(0, "../../x.md").target, Target::Broken);
+        assert_eq!(idx.resolve_path(1, "../x.md").target, Target::Broken);
+        assert_eq!(idx.resolve_path(1, "doc.pdf").target, Target::File(1));
+    }
+
+    #[test]
+    fn anchors() {
+        let n = parse_note("a.md", "# Top\n## Sub: part\ntext ^blk1\n## Other\n");
+        assert!(has_anchor(&n, "Top"));
+        assert!(has_anchor(&n, "top#sub part"));
+        assert!(has_anchor(&n, "Top#Other"));
+        assert!(!has_anchor(&n, "Other#Top"));
+        assert!(has_anchor(&n, "^BLK1"));
+        assert!(!has_anchor(&n, "^nope"));
+        assert!(!has_anchor(&n, "Missing"));
+    }
+}

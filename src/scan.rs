@@ -1,0 +1,142 @@
+//! Scan stage: walk the vault, read every note in parallel, parse it.
+//!
+//! Hidden entries, the output folder and `ignore` globs are skipped; symlinks are not
+//! followed. Results come back in path order whatever the walk order.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::parse::{Note, parse_bytes};
+
+/// Notes larger than this are reported and not parsed.
+pub const MAX_NOTE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What a scan found: parsed notes and the other files (attachments), both by path.
+#[derive(Debug, Default, Clone)]
+pub struct Scanned {
+    pub notes: Vec<Note>,
+    /// Non-Markdown files, relative paths with `/`, sorted.
+    pub files: Vec<String>,
+}
+
+/// A vault that cannot be scanned at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("{0}: vault folder not found")]
+    NotFound(String),
+    #[error("{0}: not a folder")]
+    NotADir(String),
+    #[error("{path}: cannot read: {source}")]
+    Io { path: String, source: std::io::Error },
+}
+
+/// Which paths the scan skips.
+pub struct Filter {
+    output_dir: String,
+    ignore: GlobSet,
+}
+
+impl Filter {
+    pub fn new(config: &Config) -> Self {
+        let mut b = GlobSetBuilder::new();
+        for g in &config.ignore {
+            // Config validation already rejected bad globs.
+            if let Ok(glob) = Glob::new(g) {
+                b.add(glob);
+            }
+        }
+        Filter { output_dir: config.output_dir.clone(), ignore: b.build().unwrap_or_else(|_| GlobSet::empty()) }
+    }
+
+    /// True when a vault-relative path (with `/`) is read by the scan.
+    pub fn wants(&self, rel: &str) -> bool {
+        let hidden = rel.split('/').any(|part| part.starts_with('.'));
+        let output = rel == self.output_dir || rel.strip_prefix(self.output_dir.as_str()).is_some_and(|r| r.starts_with('/'));
+        !(hidden || output || self.ignore.is_match(rel))
+    }
+}
+
+/// The path of `path` relative to `vault`, with `/` separators.
+pub fn relative(vault: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(vault).ok()?;
+    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    Some(parts.join("/"))
+}
+
+/// Lists the notes and attachments of the vault, sorted by path.
+/// Notes as (vault-relative path, absolute path), and attachments' relative paths.
+pub type Listing = (Vec<(String, PathBuf)>, Vec<String>);
+
+pub fn walk(vault: &Path, filter: &Filter) -> Result<Listing, ScanError> {
+    match std::fs::metadata(vault) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ScanError::NotFound(vault.display().to_string()));
+        }
+        Err(source) => return Err(ScanError::Io { path: vault.display().to_string(), source }),
+        Ok(m) if !m.is_dir() => return Err(ScanError::NotADir(vault.display().to_string())),
+        Ok(_) => {}
+    }
+    let mut notes = Vec::new();
+    let mut files = Vec::new();
+    let walker = WalkDir::new(vault).follow_links(false).sort_by_file_name().into_iter();
+    let walker = walker.filter_entry(|e| e.depth() == 0 || relative(vault, e.path()).is_some_and(|r| filter.wants(&r)));
+    for entry in walker {
+        // A folder that vanished or cannot be listed mid-walk is skipped, not fatal.
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(rel) = relative(vault, entry.path()) else { continue };
+        if is_note(&rel) {
+            notes.push((rel, entry.into_path()));
+        } else {
+            files.push(rel);
+        }
+    }
+    notes.sort();
+    files.sort();
+    Ok((notes, files))
+}
+
+/// True for Markdown notes (`.md`, any letter case).
+pub fn is_note(rel: &str) -> bool {
+    rel.len() > 3 && rel.is_char_boundary(rel.len() - 3) && rel[rel.len() - 3..].eq_ignore_ascii_case(".md")
+}
+
+/// Walks and parses the whole vault.
+pub fn scan(vault: &Path, config: &Config) -> Result<Scanned, ScanError> {
+    let (paths, files) = walk(vault, &Filter::new(config))?;
+    let notes = paths.par_iter().filter_map(|(rel, path)| read_note(rel, path)).collect();
+    Ok(Scanned { notes, files })
+}
+
+/// Reads and parses one note; `None` when it vanished since the walk.
+pub fn read_note(rel: &str, path: &Path) -> Option<Note> {
+    let unreadable = |msg: String| Note {
+        path: rel.to_owned(),
+        diagnostics: vec![Diagnostic::new(Code::Unreadable, rel, 1, 1, msg)],
+        ..Note::default()
+    };
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => return Some(unreadable(format!("cannot read: {e}"))),
+        Ok(m) if m.len() > MAX_NOTE_BYTES => {
+            return Some(unreadable(format!(
+                "note is {} MiB, over the {} MiB limit; skipped",
+                m.len() >> 20,
+                MAX_NOTE_BYTES >> 20
+            )));
+        }
+        Ok(_) => {}
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => Some(parse_bytes(rel, &bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => Some(unreadable(format!("cannot read: {e}"))),
+    }
+}
