@@ -56,7 +56,8 @@ impl Filter {
     /// True when a vault-relative path (with `/`) is read by the scan.
     pub fn wants(&self, rel: &str) -> bool {
         let hidden = rel.split('/').any(|part| part.starts_with('.'));
-        let output = rel == self.output_dir || rel.strip_prefix(self.output_dir.as_str()).is_some_and(|r| r.starts_with('/'));
+        let output =
+            rel == self.output_dir || rel.strip_prefix(self.output_dir.as_str()).is_some_and(|r| r.starts_with('/'));
         !(hidden || output || self.ignore.is_match(rel))
     }
 }

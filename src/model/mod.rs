@@ -327,15 +327,21 @@ impl Builder<'_> {
                 return Some(k);
             }
         }
+        // Several matching values (`[[Companies]]` and `[[Clients]]`): the most specific
+        // kind wins, in the order of `Kind` (a client is a company we serve).
+        let mut by_value: Option<Kind> = None;
         for (prop, map) in &kinds.properties {
             if let Some((values, _)) = self.props.texts(note, prop) {
                 for v in values {
                     let v = key(v.trim());
-                    if let Some((_, k)) = map.iter().find(|(want, _)| key(want.trim()) == v) {
-                        return Some(*k);
+                    for (_, k) in map.iter().filter(|(want, _)| key(want.trim()) == v) {
+                        by_value = Some(by_value.map_or(*k, |b| b.min(*k)));
                     }
                 }
             }
+        }
+        if by_value.is_some() {
+            return by_value;
         }
         kinds
             .folders

@@ -1,0 +1,81 @@
+//! Helpers shared by the integration tests: run the built binary on fixture copies.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The fixtures folder of the repository.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// Copies `fixtures/<name>` into a fresh temporary folder; returns the guard and the vault path.
+pub fn vault(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dest = dir.path().join(name);
+    copy_dir(&fixtures().join(name), &dest);
+    (dir, dest)
+}
+
+/// An empty vault in a temporary folder.
+pub fn empty_vault() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dest = dir.path().join("vault");
+    std::fs::create_dir(&dest).expect("create vault");
+    (dir, dest)
+}
+
+/// Recursively copies a folder (files and folders; symlinks are not expected in fixtures).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for e in std::fs::read_dir(from).expect("read fixture dir") {
+        let e = e.expect("entry");
+        let t = e.file_type().expect("file type");
+        let dest = to.join(e.file_name());
+        if t.is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else if t.is_file() {
+            std::fs::copy(e.path(), &dest).expect("copy file");
+        }
+    }
+}
+
+/// Runs `rapport --vault <vault> <args…>` with a clean environment.
+pub fn rapport(vault: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env_remove("RAPPORT_VAULT")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run rapport")
+}
+
+/// Standard output as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The exit code (panics if the process was killed by a signal).
+pub fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited normally")
+}
+
+/// Writes a file under the vault, creating folders.
+pub fn write(vault: &Path, rel: &str, text: &str) {
+    let p = vault.join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(p, text).expect("write");
+}
+
+/// Reads a file under the vault.
+pub fn read(vault: &Path, rel: &str) -> String {
+    std::fs::read_to_string(vault.join(rel)).expect("read")
+}

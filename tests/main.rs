@@ -1,0 +1,10 @@
+//! Integration tests: the built binary run on fixture vaults in temporary folders.
+
+// Helpers are `pub` for the test modules; the crate is a test binary, not a library.
+#![allow(unreachable_pub)]
+
+mod common;
+
+mod check;
+mod model;
+mod report;
