@@ -56,9 +56,12 @@ impl Filter {
     /// True when a vault-relative path (with `/`) is read by the scan.
     pub fn wants(&self, rel: &str) -> bool {
         let hidden = rel.split('/').any(|part| part.starts_with('.'));
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        // Editors' swap, backup and probe files (vim's `4913`, `note.md~`, `.swp`).
+        let junk = name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name == "4913";
         let output =
             rel == self.output_dir || rel.strip_prefix(self.output_dir.as_str()).is_some_and(|r| r.starts_with('/'));
-        !(hidden || output || self.ignore.is_match(rel))
+        !(hidden || junk || output || self.ignore.is_match(rel))
     }
 }
 
@@ -74,6 +77,11 @@ pub fn relative(vault: &Path, path: &Path) -> Option<String> {
 pub type Listing = (Vec<(String, PathBuf)>, Vec<String>);
 
 pub fn walk(vault: &Path, filter: &Filter) -> Result<Listing, ScanError> {
+    walk_under(vault, vault, filter)
+}
+
+/// Lists the notes and attachments below `start`, a folder inside the vault.
+pub fn walk_under(vault: &Path, start: &Path, filter: &Filter) -> Result<Listing, ScanError> {
     match std::fs::metadata(vault) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(ScanError::NotFound(vault.display().to_string()));
@@ -84,8 +92,9 @@ pub fn walk(vault: &Path, filter: &Filter) -> Result<Listing, ScanError> {
     }
     let mut notes = Vec::new();
     let mut files = Vec::new();
-    let walker = WalkDir::new(vault).follow_links(false).sort_by_file_name().into_iter();
-    let walker = walker.filter_entry(|e| e.depth() == 0 || relative(vault, e.path()).is_some_and(|r| filter.wants(&r)));
+    let walker = WalkDir::new(start).follow_links(false).sort_by_file_name().into_iter();
+    let walker =
+        walker.filter_entry(|e| e.path() == vault || relative(vault, e.path()).is_some_and(|r| filter.wants(&r)));
     for entry in walker {
         // A folder that vanished or cannot be listed mid-walk is skipped, not fatal.
         let Ok(entry) = entry else { continue };
@@ -112,8 +121,12 @@ pub fn is_note(rel: &str) -> bool {
 /// Walks and parses the whole vault.
 pub fn scan(vault: &Path, config: &Config) -> Result<Scanned, ScanError> {
     let (paths, files) = walk(vault, &Filter::new(config))?;
-    let notes = paths.par_iter().filter_map(|(rel, path)| read_note(rel, path)).collect();
-    Ok(Scanned { notes, files })
+    Ok(Scanned { notes: read_notes(&paths), files })
+}
+
+/// Reads and parses notes in parallel, keeping their order.
+pub fn read_notes(paths: &[(String, PathBuf)]) -> Vec<Note> {
+    paths.par_iter().filter_map(|(rel, path)| read_note(rel, path)).collect()
 }
 
 /// Reads and parses one note; `None` when it vanished since the walk.

@@ -1,12 +1,282 @@
 //! Watch mode: notify events → re-parse changed notes → rebuild → write.
+//!
+//! One full scan, then incremental updates: only created, changed, removed or renamed
+//! files are read again; the graph is rebuilt from the cached parsed notes and only
+//! notes whose bytes change are written. Events in the output folder (our own writes)
+//! are dropped, so a cycle never triggers another. Errors in notes are printed and
+//! never stop the watcher; a bad config is reported and the last good one kept.
 
-use std::path::Path;
-use std::time::Duration;
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use notify::{RecursiveMode, Watcher as _};
 
-/// Watches the vault until interrupted.
-pub fn run(vault: &Path, debounce: Duration, today: Option<NaiveDate>) -> Result<(), crate::Error> {
-    let _ = (vault, debounce, today);
-    Err(crate::Error::Usage("watch is not available yet".into()))
+use crate::diagnostics::{Severity, render_human};
+use crate::parse::Note;
+use crate::scan::{self, Filter, ScanError};
+use crate::write::{self, Outcome};
+use crate::{Error, Vault, config};
+
+/// How a watch session runs: the clock, the stop flag and where its log goes.
+pub struct Options {
+    pub debounce: Duration,
+    /// Today's date; called every cycle so midnight rolls over.
+    pub today: Box<dyn Fn() -> NaiveDate + Send>,
+    /// Set to stop the watcher (Ctrl-C).
+    pub stop: Arc<AtomicBool>,
+    /// One line per cycle, and diagnostics.
+    pub log: Box<dyn Write + Send>,
+}
+
+/// Watches the vault until Ctrl-C, with the real clock and the terminal.
+pub fn run(vault: &Path, debounce: Duration, today: Option<NaiveDate>) -> Result<(), Error> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .map_err(|e| Error::Usage(format!("cannot catch Ctrl-C: {e}")))?;
+    let today: Box<dyn Fn() -> NaiveDate + Send> = match today {
+        Some(d) => Box::new(move || d),
+        None => Box::new(|| chrono::Local::now().date_naive()),
+    };
+    run_with(vault, Options { debounce, today, stop, log: Box::new(std::io::stderr()) })
+}
+
+struct State {
+    root: PathBuf,
+    vault: Vault,
+    filter: Filter,
+    today: NaiveDate,
+    log: Box<dyn Write + Send>,
+}
+
+/// Runs the watch loop with the given clock, stop flag and log.
+pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
+    let root = vault_dir.canonicalize().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ScanError::NotFound(vault_dir.display().to_string()),
+        _ => ScanError::Io { path: vault_dir.display().to_string(), source: e },
+    })?;
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |ev| {
+        let _ = tx.send(ev);
+    })
+    .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
+    watcher
+        .watch(&root, RecursiveMode::Recursive)
+        .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
+
+    let start = Instant::now();
+    let config = config::load(&root)?;
+    let vault = Vault::load_with(&root, config)?;
+    let mut state = State { filter: Filter::new(&vault.config), root, vault, today: (opts.today)(), log: opts.log };
+    let written = state.write();
+    state.line(&format!("watching {} notes", state.vault.notes.len()), &written, start);
+    state.print_diagnostics(None);
+
+    let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut deadline: Option<Instant> = None;
+    while !opts.stop.load(Ordering::SeqCst) {
+        let wait = deadline.map_or(Duration::from_millis(250), |d| d.saturating_duration_since(Instant::now()));
+        match rx.recv_timeout(wait.min(Duration::from_millis(250))) {
+            // Reads (ours included) raise access events: only changes count.
+            Ok(Ok(event)) if !matches!(event.kind, notify::EventKind::Access(_)) => {
+                pending.extend(event.paths);
+                deadline = Some(Instant::now() + opts.debounce);
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => state.say(&format!("watch error: {e}")),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+        if !state.root.is_dir() {
+            state.say(&format!("the vault folder {} is gone; stopping", state.root.display()));
+            return Err(ScanError::NotFound(state.root.display().to_string()).into());
+        }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            deadline = None;
+            state.cycle(std::mem::take(&mut pending));
+        }
+        let today = (opts.today)();
+        if today != state.today {
+            let start = Instant::now();
+            state.today = today;
+            let written = state.write();
+            state.line(&format!("new day {today}"), &written, start);
+        }
+    }
+    state.say("stopped");
+    Ok(())
+}
+
+impl State {
+    fn say(&mut self, msg: &str) {
+        let _ = writeln!(self.log, "rapport watch: {msg}");
+    }
+
+    fn line(&mut self, what: &str, written: &[String], start: Instant) {
+        let ms = start.elapsed().as_secs_f64() * 1000.0;
+        let wrote =
+            if written.is_empty() { "notes unchanged".to_owned() } else { format!("wrote {}", written.join(", ")) };
+        self.say(&format!("{what} · {wrote} · {ms:.1} ms"));
+    }
+
+    /// Prints the diagnostics of the given notes (all when `None`).
+    fn print_diagnostics(&mut self, only: Option<&BTreeSet<String>>) {
+        let diags: Vec<_> = self
+            .vault
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error || only.is_some())
+            .filter(|d| only.is_none_or(|o| o.contains(&d.path)))
+            .cloned()
+            .collect();
+        if !diags.is_empty() {
+            let _ = write!(self.log, "{}", render_human(&diags, false));
+        }
+    }
+
+    /// Writes the generated notes that changed; returns their paths.
+    fn write(&mut self) -> Vec<String> {
+        let out_dir = match write::output_folder(&self.root, &self.vault.config.output_dir) {
+            Ok(d) => d,
+            Err(e) => {
+                self.say(&format!("error: {e}"));
+                return Vec::new();
+            }
+        };
+        let mut written = Vec::new();
+        for g in self.vault.generate(self.today) {
+            let result = write::plan(&self.root, &g.rel, &g.content, false)
+                .and_then(|o| write::apply(&out_dir, &self.root, &g.rel, &g.content, &o).map(|()| o));
+            match result {
+                Ok(Outcome::Created | Outcome::Updated) => written.push(g.rel),
+                Ok(Outcome::Unchanged) => {}
+                Ok(Outcome::Refused(d)) => {
+                    let _ = write!(self.log, "{}", render_human(&[d], false));
+                }
+                Err(e) => self.say(&format!("error: {e}")),
+            }
+        }
+        written
+    }
+
+    /// Applies a batch of changed paths, rebuilds and writes.
+    fn cycle(&mut self, paths: BTreeSet<PathBuf>) {
+        let start = Instant::now();
+        let mut config_changed = false;
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        let mut notes = std::mem::take(&mut self.vault.notes);
+        let mut files = std::mem::take(&mut self.vault.files);
+        for p in &paths {
+            let Some(rel) = scan::relative(&self.root, p) else { continue };
+            if rel == config::FILE_NAME || rel == ".obsidian/daily-notes.json" {
+                config_changed = true;
+                continue;
+            }
+            if rel.is_empty() || !self.filter.wants(&rel) {
+                continue;
+            }
+            if self.refresh(&rel, p, &mut notes, &mut files) {
+                changed.insert(rel);
+            }
+        }
+        let mut config = self.vault.config.clone();
+        if config_changed {
+            match config::load(&self.root) {
+                Ok(c) if c != config => {
+                    changed.insert(config::FILE_NAME.to_owned());
+                    let rescan = c.output_dir != config.output_dir || c.ignore != config.ignore;
+                    config = c;
+                    self.filter = Filter::new(&config);
+                    if rescan {
+                        match scan::scan(&self.root, &config) {
+                            Ok(s) => (notes, files) = (s.notes, s.files),
+                            Err(e) => self.say(&format!("error: {e}")),
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => self.say(&format!("{e}; keeping the last good config")),
+            }
+        }
+        if changed.is_empty() {
+            self.vault.notes = notes;
+            self.vault.files = files;
+            return;
+        }
+        self.vault = Vault::build(&self.root, config, notes, files);
+        let written = self.write();
+        let list: Vec<&str> = changed.iter().map(String::as_str).take(3).collect();
+        let more = if changed.len() > 3 { format!(", +{}", changed.len() - 3) } else { String::new() };
+        self.line(&format!("{} changed ({}{more})", changed.len(), list.join(", ")), &written, start);
+        self.print_diagnostics(Some(&changed));
+    }
+
+    /// Brings the cache up to date for one path; true when something changed.
+    fn refresh(&self, rel: &str, path: &Path, notes: &mut Vec<Note>, files: &mut Vec<String>) -> bool {
+        let meta = std::fs::symlink_metadata(path).ok();
+        if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+            // A folder created, moved in or touched: make the cache below it match the disk.
+            let Ok((paths, found)) = scan::walk_under(&self.root, path, &self.filter) else { return false };
+            let keep: BTreeSet<&str> =
+                paths.iter().map(|(r, _)| r.as_str()).chain(found.iter().map(String::as_str)).collect();
+            let mut changed = remove_under(notes, files, rel, |p| keep.contains(p));
+            for note in scan::read_notes(&paths) {
+                changed |= upsert(notes, note);
+            }
+            for f in found {
+                changed |= insert_file(files, f);
+            }
+            return changed;
+        }
+        if meta.as_ref().is_some_and(std::fs::Metadata::is_file) {
+            return if scan::is_note(rel) {
+                scan::read_note(rel, path).is_some_and(|note| upsert(notes, note))
+            } else {
+                insert_file(files, rel.to_owned())
+            };
+        }
+        // Gone, or now a symlink (not followed): forget it and anything below it.
+        remove_under(notes, files, rel, |_| false)
+    }
+}
+
+/// Drops cached notes and files at `rel` or below it, except those `keep` names.
+fn remove_under(notes: &mut Vec<Note>, files: &mut Vec<String>, rel: &str, keep: impl Fn(&str) -> bool) -> bool {
+    let prefix = format!("{rel}/");
+    let gone = |p: &str| (p == rel || p.starts_with(&prefix)) && !keep(p);
+    let (n, f) = (notes.len(), files.len());
+    notes.retain(|x| !gone(&x.path));
+    files.retain(|x| !gone(x));
+    n != notes.len() || f != files.len()
+}
+
+/// Inserts or replaces a note in the path-sorted cache; true when it differs.
+fn upsert(notes: &mut Vec<Note>, note: Note) -> bool {
+    match notes.binary_search_by(|n| n.path.as_str().cmp(&note.path)) {
+        Ok(i) if notes[i] == note => false,
+        Ok(i) => {
+            notes[i] = note;
+            true
+        }
+        Err(i) => {
+            notes.insert(i, note);
+            true
+        }
+    }
+}
+
+fn insert_file(files: &mut Vec<String>, f: String) -> bool {
+    match files.binary_search(&f) {
+        Ok(_) => false,
+        Err(i) => {
+            files.insert(i, f);
+            true
+        }
+    }
 }

@@ -136,7 +136,15 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), WriteError> {
         path: path.display().to_string(),
         source: std::io::Error::other("no parent folder"),
     })?;
-    let mut tmp = tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(".tmp").tempfile_in(dir).map_err(io(path))?;
+    // Keep the permissions of the note being replaced; a new note is readable by all, like
+    // any note a person saves (the temporary file alone would be private).
+    let perms = fs::metadata(path).map(|m| m.permissions()).unwrap_or_else(|_| default_permissions());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(".tmp")
+        .permissions(perms)
+        .tempfile_in(dir)
+        .map_err(io(path))?;
     tmp.write_all(content).map_err(io(path))?;
     tmp.as_file().sync_all().map_err(io(path))?;
     if std::env::var_os(CRASH_HOOK).is_some() {
@@ -150,6 +158,17 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), WriteError> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt as _;
+    fs::Permissions::from_mode(0o644)
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> fs::Permissions {
+    tempfile::tempfile().and_then(|f| f.metadata()).map(|m| m.permissions()).expect("a temporary file")
 }
 
 /// The result of writing one generated note.

@@ -8,3 +8,4 @@ mod common;
 mod check;
 mod model;
 mod report;
+mod watch;

@@ -77,7 +77,7 @@ pub enum Command {
     /// Regenerate the notes on every save, until Ctrl-C
     Watch {
         /// Wait this long after the last change before regenerating
-        #[arg(long, default_value_t = 200, value_name = "MS")]
+        #[arg(long, default_value_t = 50, value_name = "MS")]
         debounce: u64,
         /// Use this date instead of the clock (the day does not roll over)
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]

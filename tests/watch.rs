@@ -1,0 +1,229 @@
+//! Integration tests: `rapport watch` keeps the generated notes current through every
+//! kind of edit, never loops on its own writes, and stops cleanly.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+/// A running `rapport watch`, killed when dropped.
+struct Watch {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Watch {
+    fn start(vault: &Path, log_dir: &Path) -> Watch {
+        let log = log_dir.join("watch.log");
+        let child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .arg("--vault")
+            .arg(vault)
+            .args(["watch", "--debounce", "20", "--today", "2026-11-23"])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start watch");
+        let w = Watch { child, log };
+        wait_for("the first cycle", || w.log().contains("watching"));
+        w
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Sends Ctrl-C and returns the exit code.
+    fn interrupt(mut self) -> i32 {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        let start = Instant::now();
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s.code().unwrap_or(-1);
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "watch did not stop on Ctrl-C");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until the log has been quiet for a while: every event handled.
+    fn settle(&self) {
+        let mut last = self.log();
+        let mut quiet_since = Instant::now();
+        let start = Instant::now();
+        while quiet_since.elapsed() < Duration::from_millis(800) {
+            assert!(start.elapsed() < Duration::from_secs(60), "watch never settled:\n{last}");
+            std::thread::sleep(Duration::from_millis(50));
+            let now = self.log();
+            if now != last {
+                last = now;
+                quiet_since = Instant::now();
+            }
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_for(what: &str, cond: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < Duration::from_secs(15), "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn dashboard(v: &Path) -> String {
+    std::fs::read_to_string(v.join("CRM/Dashboard.md")).unwrap_or_default()
+}
+
+/// The dashboard row of a client, by name.
+fn row(v: &Path, name: &str) -> Option<String> {
+    dashboard(v).lines().find(|l| l.contains(&format!("\\|{name}]]"))).map(str::to_owned)
+}
+
+#[test]
+fn every_kind_of_edit_shows_up() {
+    let (t, v) = vault("clients-small");
+    let w = Watch::start(&v, t.path());
+    wait_for("generated notes", || row(&v, "Żagiel 0").is_some());
+
+    // Write in place.
+    let z = v.join("Clients/Żagiel 0.md");
+    let mut text = std::fs::read_to_string(&z).unwrap();
+    text.push_str("\n- 2026-11-22 call — in place\n");
+    std::fs::write(&z, &text).unwrap();
+    wait_for("an in-place save", || row(&v, "Żagiel 0").is_some_and(|r| r.contains("2026-11-22")));
+
+    // Write to a temporary file, then rename over the note (many editors).
+    let o = v.join("Clients/Ольга García 8.md");
+    let mut text = std::fs::read_to_string(&o).unwrap();
+    text.push_str("\n- 2026-11-21 meeting — temp and rename\n");
+    let tmp = v.join("Clients/.Ольга García 8.md.tmp");
+    std::fs::write(&tmp, &text).unwrap();
+    std::fs::rename(&tmp, &o).unwrap();
+    wait_for("a rename-over save", || row(&v, "Ольга García 8").is_some_and(|r| r.contains("2026-11-21")));
+
+    // Vim's probe, swap and backup files are not notes and change nothing.
+    write(&v, "Clients/4913", "");
+    write(&v, "Clients/.Żagiel 0.md.swp", "swap");
+    write(&v, "Clients/Żagiel 0.md~", "backup");
+
+    // A new note, renamed, then deleted.
+    write(&v, "Clients/New Client.md", "---\ntype: client\n---\n- 2026-11-20 call\n");
+    wait_for("a new note", || row(&v, "New Client").is_some());
+    std::fs::rename(v.join("Clients/New Client.md"), v.join("Clients/Renamed Client.md")).unwrap();
+    wait_for("a renamed note", || row(&v, "Renamed Client").is_some() && row(&v, "New Client").is_none());
+    std::fs::remove_file(v.join("Clients/Renamed Client.md")).unwrap();
+    wait_for("a deleted note", || row(&v, "Renamed Client").is_none());
+
+    // A folder moved out of the vault, then back in.
+    let outside = t.path().join("moved-out");
+    std::fs::rename(v.join("Клиенты"), &outside).unwrap();
+    wait_for("a folder moved out", || row(&v, "Acme & Sons 5").is_none() && row(&v, "Żagiel 0").is_some());
+    std::fs::rename(&outside, v.join("Клиенты")).unwrap();
+    wait_for("a folder moved in", || row(&v, "Acme & Sons 5").is_some());
+
+    // The config reloads; a bad one is reported and the last good one kept.
+    write(&v, "rapport.toml", "lang = \"ru\"\n");
+    wait_for("the config reload", || read(&v, "CRM/Reminders.md").contains("# Напоминания"));
+    write(&v, "rapport.toml", "lang = \"fr\"\n");
+    wait_for("the bad config report", || w.log().contains("keeping the last good config"));
+    write(&v, "Clients/Another.md", "---\ntype: client\n---\n");
+    wait_for("a change after a bad config", || row(&v, "Another").is_some());
+    assert!(read(&v, "CRM/Reminders.md").contains("# Напоминания"), "still the last good config");
+
+    w.settle();
+    let log = w.log();
+    assert_eq!(w.interrupt(), 0, "Ctrl-C is a clean stop");
+    let temps: Vec<_> = std::fs::read_dir(v.join("CRM"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(temps.is_empty(), "no temporary files left");
+    // One line per cycle, and never a cycle caused by our own writes or editor junk.
+    let triggers: Vec<&str> = log
+        .lines()
+        .filter_map(|l| l.split_once(" changed (").and_then(|(_, r)| r.split_once(')')).map(|(t, _)| t))
+        .collect();
+    // Nine edits; a rename may land in two windows on a busy machine.
+    assert!((9..=11).contains(&triggers.len()), "one cycle per edit:\n{log}");
+    for t in triggers {
+        assert!(!t.contains("CRM/"), "own writes never trigger a cycle:\n{log}");
+        assert!(!t.contains("4913") && !t.contains(".swp") && !t.contains("md~"), "editor junk is no change:\n{log}");
+    }
+    assert!(log.lines().filter(|l| l.contains(" changed (")).all(|l| l.contains(" ms")), "{log}");
+}
+
+#[test]
+fn rapid_saves_end_where_a_fresh_report_would() {
+    let (t, v) = vault("demo");
+    let w = Watch::start(&v, t.path());
+    let notes: Vec<PathBuf> = ["Clients", "People"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(v.join(d)).unwrap().flatten().map(|e| e.path()))
+        .collect();
+    for i in 0..200 {
+        let p = &notes[i % notes.len()];
+        let mut text = std::fs::read_to_string(p).unwrap();
+        text.push_str(&format!("\n- 2026-{:02}-{:02} call — save {i}\n", 1 + i % 11, 1 + i % 28));
+        std::fs::write(p, text).unwrap();
+    }
+    w.settle();
+    assert_eq!(w.interrupt(), 0);
+    let out = rapport(&v, &["report", "--today", "2026-11-23"]);
+    assert_eq!(stdout(&out).matches("unchanged").count(), 2, "watch output equals a fresh report: {}", stdout(&out));
+}
+
+#[test]
+fn midnight_rolls_the_day_over() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let (_t, v) = vault("clients-small");
+    let day = Arc::new(Mutex::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let opts = {
+        let day = Arc::clone(&day);
+        rapport::watch::Options {
+            debounce: Duration::from_millis(20),
+            today: Box::new(move || *day.lock().unwrap()),
+            stop: Arc::clone(&stop),
+            log: Box::new(std::io::sink()),
+        }
+    };
+    let dir = v.clone();
+    let handle = std::thread::spawn(move || rapport::watch::run_with(&dir, opts));
+    wait_for("the first day", || read_opt(&v).contains("as_of: 2026-11-23"));
+    *day.lock().unwrap() = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    wait_for("the next day", || read_opt(&v).contains("as_of: 2026-11-24"));
+    stop.store(true, Ordering::SeqCst);
+    handle.join().unwrap().unwrap();
+}
+
+fn read_opt(v: &Path) -> String {
+    std::fs::read_to_string(v.join("CRM/Reminders.md")).unwrap_or_default()
+}
+
+#[test]
+fn vanished_vault_is_reported() {
+    let (t, v) = vault("clients-small");
+    let mut w = Watch::start(&v, t.path());
+    std::fs::remove_dir_all(&v).unwrap();
+    let start = Instant::now();
+    let code = loop {
+        if let Some(s) = w.child.try_wait().unwrap() {
+            break s.code();
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "watch kept running without its vault");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(code, Some(2));
+    assert!(w.log().contains("is gone"), "{}", w.log());
+}
