@@ -36,6 +36,14 @@ pub enum Error {
     Usage(String),
 }
 
+/// Prints a stage's wall time to stderr when `RAPPORT_TIMINGS` is set (for profiling).
+pub fn timing(stage: &str, since: std::time::Instant) {
+    static ON: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| std::env::var_os("RAPPORT_TIMINGS").is_some());
+    if *ON {
+        eprintln!("timing: {stage:<12} {:>8.1} ms", since.elapsed().as_secs_f64() * 1000.0);
+    }
+}
+
 /// A vault read, resolved and modelled: everything but `today`.
 pub struct Vault {
     pub root: PathBuf,
@@ -58,15 +66,23 @@ impl Vault {
 
     /// Reads the whole vault with a given config.
     pub fn load_with(root: &Path, config: Config) -> Result<Vault, Error> {
+        let t = std::time::Instant::now();
         let scanned = scan::scan(root, &config)?;
+        timing("scan+parse", t);
         Ok(Self::build(root, config, scanned.notes, scanned.files))
     }
 
     /// Resolves and models already-parsed notes (sorted by path).
     pub fn build(root: &Path, config: Config, notes: Vec<Note>, files: Vec<String>) -> Vault {
+        let t = std::time::Instant::now();
         let index = Index::new(&notes, &files);
+        timing("index", t);
+        let t = std::time::Instant::now();
         let resolved = resolve::resolve(&notes, &files, &index);
+        timing("resolve", t);
+        let t = std::time::Instant::now();
         let (graph, model_diags) = model::build_graph(&notes, &resolved, &index, &config);
+        timing("model", t);
         let mut diagnostics: Vec<Diagnostic> = notes.iter().flat_map(|n| n.diagnostics.iter().cloned()).collect();
         diagnostics.extend(resolved.diagnostics.iter().cloned());
         diagnostics.extend(model_diags);
@@ -110,13 +126,18 @@ impl Vault {
 
     /// Renders both generated notes for `today`.
     pub fn generate(&self, today: chrono::NaiveDate) -> Vec<Generated> {
+        let t = std::time::Instant::now();
         let figures = self.figures(today);
+        timing("metrics", t);
+        let t = std::time::Instant::now();
         let (reminders, dashboard) = self.generated_paths();
         let r = render::reminders::render(self, &figures, &dashboard);
         let d = render::dashboard::render(self, &figures, &reminders);
-        vec![
+        let out = vec![
             Generated { rel: reminders, content: write::compose(&r, today) },
             Generated { rel: dashboard, content: write::compose(&d, today) },
-        ]
+        ];
+        timing("render", t);
+        out
     }
 }

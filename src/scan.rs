@@ -120,7 +120,9 @@ pub fn is_note(rel: &str) -> bool {
 
 /// Walks and parses the whole vault.
 pub fn scan(vault: &Path, config: &Config) -> Result<Scanned, ScanError> {
+    let t = std::time::Instant::now();
     let (paths, files) = walk(vault, &Filter::new(config))?;
+    crate::timing("walk", t);
     Ok(Scanned { notes: read_notes(&paths), files })
 }
 
