@@ -167,6 +167,14 @@ pub fn is_silent(status: Status, paused_until: Option<NaiveDate>, today: NaiveDa
 pub fn client_figures(g: &Graph, config: &Config, today: NaiveDate) -> Vec<ClientFigures> {
     let soon = plus(today, config.soon_days);
     let mut referrals = vec![0usize; g.clients.len()];
+    // (open, overdue) next steps per client, counted in one pass.
+    let mut steps = vec![(0usize, 0usize); g.clients.len()];
+    for s in &g.next_steps {
+        steps[s.client].0 += 1;
+        if s.due.or(s.scheduled).is_some_and(|d| d < today) {
+            steps[s.client].1 += 1;
+        }
+    }
     for c in &g.clients {
         if let Some(r) = c.referred_by {
             referrals[r] += 1;
@@ -219,14 +227,7 @@ pub fn client_figures(g: &Graph, config: &Config, today: NaiveDate) -> Vec<Clien
             let mut formats: Vec<String> = past.iter().filter_map(|i| i.format.clone()).collect();
             formats.sort();
             formats.dedup();
-            let steps = g.next_steps.iter().filter(|s| s.client == cid);
-            let (mut open, mut overdue) = (0, 0);
-            for s in steps {
-                open += 1;
-                if s.due.or(s.scheduled).is_some_and(|d| d < today) {
-                    overdue += 1;
-                }
-            }
+            let (open, overdue) = steps[cid];
             ClientFigures {
                 client: cid,
                 state,

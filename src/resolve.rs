@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diagnostics::{Code, Diagnostic};
@@ -23,9 +24,18 @@ pub enum Target {
     Broken,
 }
 
-/// Case- and normalisation-insensitive key for names and paths.
+/// Case- and normalisation-insensitive key for names and paths: NFC, lower case.
 pub fn key(s: &str) -> String {
-    s.nfc().flat_map(char::to_lowercase).nfc().collect()
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    let lower = if is_nfc(s) { s.to_lowercase() } else { s.nfc().collect::<String>().to_lowercase() };
+    // Lower-casing can (rarely) leave a string that is not NFC.
+    if is_nfc(&lower) { lower } else { lower.nfc().collect() }
+}
+
+fn is_nfc(s: &str) -> bool {
+    unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes
 }
 
 fn strip_md(s: &str) -> &str {
@@ -73,8 +83,8 @@ pub struct Resolution {
 
 impl Index {
     pub fn new(notes: &[Note], files: &[String]) -> Self {
-        let note_keys: Vec<String> = notes.iter().map(|n| key(strip_md(&n.path))).collect();
-        let file_keys: Vec<String> = files.iter().map(|f| key(f)).collect();
+        let note_keys: Vec<String> = notes.par_iter().map(|n| key(strip_md(&n.path))).collect();
+        let file_keys: Vec<String> = files.par_iter().map(|f| key(f)).collect();
         let mut notes_by_name: HashMap<String, Vec<usize>> = HashMap::with_capacity(notes.len());
         for (i, k) in note_keys.iter().enumerate() {
             notes_by_name.entry(base(k).to_owned()).or_default().push(i);
@@ -123,10 +133,7 @@ impl Index {
             Some((chosen, also))
         };
         let matches = |keys: &[String], list: Option<&Vec<usize>>, want: &str| -> Vec<usize> {
-            list.map(|l| {
-                l.iter().copied().filter(|&i| keys[i] == want || keys[i].ends_with(&format!("/{want}"))).collect()
-            })
-            .unwrap_or_default()
+            list.map(|l| l.iter().copied().filter(|&i| ends_with_path(&keys[i], want)).collect()).unwrap_or_default()
         };
         let cands = matches(&self.note_keys, self.notes_by_name.get(base(t_md)), t_md);
         if let Some((i, also)) = pick(cands, &self.note_keys, t_md) {
@@ -179,6 +186,12 @@ impl Index {
     }
 }
 
+/// True when `path` is `tail` or ends with `/tail`.
+fn ends_with_path(path: &str, tail: &str) -> bool {
+    path == tail
+        || (path.len() > tail.len() && path.ends_with(tail) && path.as_bytes()[path.len() - tail.len() - 1] == b'/')
+}
+
 /// Joins a relative path onto a folder, folding `.` and `..`; `None` when it climbs out.
 fn join(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> =
@@ -204,15 +217,27 @@ pub struct Resolved {
 
 /// Resolves every link of every note and reports broken, ambiguous and anchor-less ones.
 pub fn resolve(notes: &[Note], files: &[String], index: &Index) -> Resolved {
+    let per_note: Vec<(Vec<Target>, Vec<Diagnostic>)> = notes
+        .par_iter()
+        .enumerate()
+        .map(|(from, note)| {
+            let mut diags = Vec::new();
+            let targets = note
+                .links
+                .iter()
+                .map(|link| {
+                    let r = index.resolve_link(from, link);
+                    report(notes, files, index, note, link, &r, &mut diags);
+                    r.target
+                })
+                .collect();
+            (targets, diags)
+        })
+        .collect();
     let mut out = Resolved { targets: Vec::with_capacity(notes.len()), diagnostics: Vec::new() };
-    for (from, note) in notes.iter().enumerate() {
-        let mut targets = Vec::with_capacity(note.links.len());
-        for link in &note.links {
-            let r = index.resolve_link(from, link);
-            report(notes, files, index, note, link, &r, &mut out.diagnostics);
-            targets.push(r.target);
-        }
+    for (targets, diags) in per_note {
         out.targets.push(targets);
+        out.diagnostics.extend(diags);
     }
     out
 }

@@ -67,9 +67,8 @@ impl Filter {
 
 /// The path of `path` relative to `vault`, with `/` separators.
 pub fn relative(vault: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(vault).ok()?;
-    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
-    Some(parts.join("/"))
+    let rel = path.strip_prefix(vault).ok()?.to_string_lossy();
+    Some(if std::path::MAIN_SEPARATOR == '/' { rel.into_owned() } else { rel.replace(std::path::MAIN_SEPARATOR, "/") })
 }
 
 /// Lists the notes and attachments of the vault, sorted by path.
@@ -92,7 +91,8 @@ pub fn walk_under(vault: &Path, start: &Path, filter: &Filter) -> Result<Listing
     }
     let mut notes = Vec::new();
     let mut files = Vec::new();
-    let walker = WalkDir::new(start).follow_links(false).sort_by_file_name().into_iter();
+    // No sorted walk: the lists are sorted once at the end.
+    let walker = WalkDir::new(start).follow_links(false).into_iter();
     let walker =
         walker.filter_entry(|e| e.path() == vault || relative(vault, e.path()).is_some_and(|r| filter.wants(&r)));
     for entry in walker {

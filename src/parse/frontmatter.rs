@@ -107,6 +107,16 @@ pub fn parse(path: &str, block: &Block<'_>, diags: &mut Vec<Diagnostic>) -> Vec<
         );
         return Vec::new();
     }
+    if yaml.trim().is_empty() {
+        return Vec::new();
+    }
+    if let Some(props) = simple::parse(yaml) {
+        return props
+            .into_iter()
+            .map(|(key, value, line)| Property { key: key.to_lowercase(), value, line: block.first_line + line })
+            .collect();
+    }
+    // Only what the fast path declined reaches the depth check and the YAML crate.
     if let Some((depth, line)) = too_deep(yaml) {
         diags.push(Diagnostic::new(
             Code::FrontmatterInvalid,
@@ -115,9 +125,6 @@ pub fn parse(path: &str, block: &Block<'_>, diags: &mut Vec<Diagnostic>) -> Vec<
             1,
             format!("frontmatter is nested {depth} levels deep, over the limit of {MAX_DEPTH}; not read"),
         ));
-        return Vec::new();
-    }
-    if yaml.trim().is_empty() {
         return Vec::new();
     }
     let value: serde_yaml::Value = match serde_yaml::from_str(yaml) {
@@ -250,9 +257,286 @@ fn too_deep(yaml: &str) -> Option<(usize, u32)> {
     None
 }
 
+/// A fast path for the flat YAML nearly every note uses: `key: scalar`, and flow or
+/// block lists of scalars. Anything else (nesting, block scalars, anchors, escapes,
+/// numbers in unusual forms…) returns `None` and goes to the YAML crate, which stays
+/// the authority: a property test checks both agree on what this accepts.
+mod simple {
+    use super::Value;
+
+    /// `(key, value, 0-based line)` for each property, or `None` outside the subset.
+    pub(super) fn parse(yaml: &str) -> Option<Vec<(String, Value, u32)>> {
+        let mut out: Vec<(String, Value, u32)> = Vec::new();
+        let mut open_list: Option<usize> = None;
+        let mut item_indent: Option<usize> = None;
+        for (i, raw) in yaml.lines().enumerate() {
+            let line = raw.strip_suffix('\r').unwrap_or(raw);
+            if line.contains('\t') {
+                return None;
+            }
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            if let Some(item) = trimmed.strip_prefix("- ") {
+                // An item of the block list opened by the last `key:`, all at one indentation.
+                let at = open_list?;
+                let indent = line.len() - trimmed.len();
+                if *item_indent.get_or_insert(indent) != indent || item.trim().is_empty() {
+                    return None;
+                }
+                let value = scalar(item.trim())?;
+                match &mut out[at].1 {
+                    Value::List(items) => items.push(value),
+                    v @ Value::Null => *v = Value::List(vec![value]),
+                    _ => return None,
+                }
+                continue;
+            }
+            if line.starts_with(' ') {
+                return None;
+            }
+            let (key, rest) = line.split_once(':')?;
+            if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+                return None;
+            }
+            if !(rest.is_empty() || rest.starts_with(' ')) || out.iter().any(|(k, _, _)| k == key) {
+                return None;
+            }
+            let rest = rest.trim();
+            let line_no = u32::try_from(i).ok()?;
+            open_list = None;
+            item_indent = None;
+            let value = if rest.is_empty() {
+                open_list = Some(out.len());
+                Value::Null
+            } else if let Some(inner) = rest.strip_prefix('[') {
+                flow_list(inner.strip_suffix(']')?)?
+            } else {
+                scalar(rest)?
+            };
+            out.push((key.to_owned(), value, line_no));
+        }
+        Some(out)
+    }
+
+    fn flow_list(inner: &str) -> Option<Value> {
+        if inner.trim().is_empty() {
+            return Some(Value::List(Vec::new()));
+        }
+        // Split on commas outside quotes; brackets are only allowed inside quotes.
+        let mut items = Vec::new();
+        let mut quote: Option<char> = None;
+        let mut start = 0;
+        for (i, c) in inner.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '[' | ']' | '{' | '}') => return None,
+                (None, ',') => {
+                    items.push(scalar(inner[start..i].trim())?);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        if quote.is_some() {
+            return None;
+        }
+        items.push(scalar(inner[start..].trim())?);
+        Some(Value::List(items))
+    }
+
+    /// A quoted or plain scalar, typed as the YAML 1.2 core schema types it.
+    fn scalar(s: &str) -> Option<Value> {
+        if let Some(body) = s.strip_prefix('"') {
+            let body = body.strip_suffix('"')?;
+            return (!body.contains(['"', '\\'])).then(|| Value::Text(body.to_owned()));
+        }
+        if let Some(body) = s.strip_prefix('\'') {
+            let body = body.strip_suffix('\'')?;
+            return (!body.contains('\'')).then(|| Value::Text(body.to_owned()));
+        }
+        let first = s.chars().next()?;
+        if "-?:,[]{}#&*!|>'\"%@`".contains(first) || s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+            return None;
+        }
+        match s {
+            "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+            "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+            "null" | "Null" | "NULL" | "~" => return Some(Value::Null),
+            _ => {}
+        }
+        if first.is_ascii_digit() || first == '+' || first == '.' {
+            return number(s);
+        }
+        if s.eq_ignore_ascii_case(".inf") || s.eq_ignore_ascii_case(".nan") {
+            return None;
+        }
+        Some(Value::Text(s.to_owned()))
+    }
+
+    /// Digits followed by letters that cannot make a YAML number (`2w`, `10d`, not `0x1F`, `1e3`).
+    fn digits_then_unit(s: &str) -> bool {
+        let letters = s.trim_start_matches(|c: char| c.is_ascii_digit());
+        letters.len() < s.len()
+            && !letters.is_empty()
+            && letters.bytes().all(|c| c.is_ascii_alphabetic())
+            && !matches!(letters.as_bytes()[0], b'e' | b'E' | b'x' | b'X' | b'o' | b'O')
+    }
+
+    /// Plain decimal numbers; dates stay text; anything else numeric-looking is left
+    /// to the YAML crate.
+    fn number(s: &str) -> Option<Value> {
+        let b = s.as_bytes();
+        let is_date = b.len() >= 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b[..10].iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        // A date, or a datetime `2026-07-23T08:30`: text to the YAML crate too.
+        let is_datetime = b.len() == 16
+            && b[10] == b'T'
+            && b[13] == b':'
+            && b[11..].iter().enumerate().all(|(i, c)| i == 2 || c.is_ascii_digit());
+        if is_date && (b.len() == 10 || is_datetime) {
+            return Some(Value::Text(s.to_owned()));
+        }
+        let (int, frac) = s.split_once('.').map_or((s, None), |(a, b)| (a, Some(b)));
+        let int_ok = int == "0"
+            || (int.starts_with(|c: char| ('1'..='9').contains(&c)) && int.bytes().all(|c| c.is_ascii_digit()));
+        let frac_ok = frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()));
+        if int_ok && frac_ok && int.len() <= 15 {
+            s.parse::<f64>().ok().map(Value::Number)
+        } else if s.contains(' ') || digits_then_unit(s) {
+            // `3 weeks`, `2w`, `10d`: text in every YAML schema.
+            Some(Value::Text(s.to_owned()))
+        } else {
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the YAML crate alone makes of a block (the reference for the fast path).
+    fn via_yaml_crate(yaml: &str) -> Option<Vec<(String, Value)>> {
+        let v: serde_yaml::Value = serde_yaml::from_str(yaml).ok()?;
+        match v {
+            serde_yaml::Value::Mapping(m) => {
+                Some(m.into_iter().filter_map(|(k, v)| Some((scalar_key(&k)?, convert(v)))).collect())
+            }
+            serde_yaml::Value::Null => Some(Vec::new()),
+            _ => None,
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn fast_path_agrees_with_the_yaml_crate(lines in proptest::collection::vec(line_strategy(), 0..8)) {
+            let mut yaml = String::new();
+            for (i, l) in lines.iter().enumerate() {
+                yaml.push_str(&l.replace("KEY", &format!("k{i}")));
+                yaml.push('\n');
+            }
+            if let Some(fast) = simple::parse(&yaml) {
+                let fast: Vec<(String, Value)> = fast.into_iter().map(|(k, v, _)| (k, v)).collect();
+                let slow = via_yaml_crate(&yaml);
+                proptest::prop_assert_eq!(Some(fast), slow, "{}", yaml);
+            }
+        }
+    }
+
+    fn line_strategy() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let scalars = prop::sample::select(vec![
+            "client",
+            "Client",
+            "true",
+            "True",
+            "TRUE",
+            "false",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "null",
+            "Null",
+            "~",
+            "12",
+            "0",
+            "007",
+            "-5",
+            "+3",
+            "1.5",
+            ".5",
+            "1e3",
+            "0x1F",
+            "0o17",
+            "1_000",
+            "2026-11-20",
+            "2026-11-20T14:30",
+            "0000-12-02",
+            "3 weeks",
+            "2w",
+            "P14D",
+            "10d",
+            "\"[[Acme]]\"",
+            "'[[Acme|A]]'",
+            "\"a \\\" b\"",
+            "'it''s'",
+            "#tag",
+            "a: b",
+            "a #c",
+            "Иван Петров",
+            "x:y",
+            "-",
+            "- a",
+            "[a, b]",
+            "[]",
+            "[\"[[A]]\", \"[[B]]\"]",
+            "[1, two, 2026-01-01]",
+            "{a: 1}",
+            "&anchor x",
+            "*alias",
+            "|",
+            ">",
+            "!tag x",
+            "%x",
+            "@x",
+            "`x`",
+            ".inf",
+            ".NaN",
+            "12:30",
+            "1.2.3",
+            "9999999999999999999",
+            "-.5",
+            "+.5",
+            "1.",
+            "v1.2",
+            "3 weeks ago",
+            "",
+            "'single'",
+            "\"double\"",
+            "2026-07-23T08:30",
+            "2026-07-23T08:30:00",
+            "2026-07-23 08:30",
+            "[\"a, b\", 'c]']",
+            "[\"x\", [y]]",
+            "[a, \"b]",
+        ]);
+        prop_oneof![
+            scalars.clone().prop_map(|v| format!("KEY: {v}")),
+            scalars.clone().prop_map(|v| format!("KEY:\n  - {v}\n  - x")),
+            scalars.clone().prop_map(|v| format!("KEY:\n- {v}")),
+            scalars.prop_map(|v| format!("  {v}")),
+            Just("# comment".to_owned()),
+            Just("KEY:".to_owned()),
+        ]
+    }
 
     fn props(text: &str) -> (Vec<Property>, Vec<Diagnostic>) {
         let mut d = Vec::new();

@@ -229,18 +229,35 @@ impl Walker<'_> {
     }
 
     /// Text that counts: tags, inline fields, block ids; also the item/heading text.
+    /// Cheap byte checks come before each regex: most text has none of these.
     fn visible_text(&mut self, seg: &str, start: usize, raw: bool) {
         self.push_inline(seg);
         if self.in_link > 0 {
             return;
         }
-        for m in TAG.captures_iter(seg) {
-            let tag = &m[1];
-            let tag = tag.trim_end_matches(['/', '-']);
-            if !tag.is_empty() && !tag.chars().all(|c| c.is_ascii_digit() || c == '/') {
-                self.note.tags.push(tag.to_lowercase());
+        if seg.contains('#') {
+            for m in TAG.captures_iter(seg) {
+                let tag = m[1].trim_end_matches(['/', '-']);
+                if !tag.is_empty() && !tag.chars().all(|c| c.is_ascii_digit() || c == '/') {
+                    self.note.tags.push(tag.to_lowercase());
+                }
             }
         }
+        if seg.contains("::") {
+            self.fields(seg, start, raw);
+        }
+        if seg.contains('^') {
+            for line in seg.lines() {
+                if let Some(m) = BLOCK_ID.captures(line) {
+                    self.note.blocks.push(m[1].to_lowercase());
+                }
+            }
+        }
+    }
+
+    /// Dataview fields in a text segment: `[key:: value]`, `(key:: value)`, and
+    /// `key:: value` at the start of a line (its value is the raw rest of the line).
+    fn fields(&mut self, seg: &str, start: usize, raw: bool) {
         let (line, _) = self.pos(start);
         for m in BRACKET_FIELD.captures_iter(seg) {
             self.note.fields.push(Field {
@@ -250,36 +267,31 @@ impl Walker<'_> {
                 standalone: false,
             });
         }
-        // `key:: value` at the start of a line: the value is the raw rest of the line.
-        if raw {
-            let line_start = self.idx.line_start(line as usize);
-            let prefix = &self.text[line_start..start];
-            let at_line_start = prefix
-                .trim_start()
-                .trim_start_matches(['>', ' ', '\t'])
-                .trim_start_matches(|c: char| c.is_ascii_digit())
-                .trim_start_matches(['-', '*', '+', '.', ')'])
-                .trim_start()
-                .trim_start_matches("[ ]")
-                .trim_start_matches("[x]")
-                .trim()
-                .is_empty();
-            if at_line_start {
-                if let Some(m) = LINE_FIELD.captures(seg) {
-                    let value_start = start + m.get(0).map_or(0, |g| g.end());
-                    let line_end = self.text[value_start..].find('\n').map_or(self.text.len(), |i| value_start + i);
-                    self.note.fields.push(Field {
-                        key: m[1].trim().to_lowercase(),
-                        value: self.text[value_start..line_end].trim().to_owned(),
-                        line,
-                        standalone: self.items.is_empty(),
-                    });
-                }
-            }
+        if !raw {
+            return;
         }
-        for line in seg.lines() {
-            if let Some(m) = BLOCK_ID.captures(line) {
-                self.note.blocks.push(m[1].to_lowercase());
+        let line_start = self.idx.line_start(line as usize);
+        let prefix = &self.text[line_start..start];
+        let at_line_start = prefix
+            .trim_start()
+            .trim_start_matches(['>', ' ', '\t'])
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start_matches(['-', '*', '+', '.', ')'])
+            .trim_start()
+            .trim_start_matches("[ ]")
+            .trim_start_matches("[x]")
+            .trim()
+            .is_empty();
+        if at_line_start {
+            if let Some(m) = LINE_FIELD.captures(seg) {
+                let value_start = start + m.get(0).map_or(0, |g| g.end());
+                let line_end = self.text[value_start..].find('\n').map_or(self.text.len(), |i| value_start + i);
+                self.note.fields.push(Field {
+                    key: m[1].trim().to_lowercase(),
+                    value: self.text[value_start..line_end].trim().to_owned(),
+                    line,
+                    standalone: self.items.is_empty(),
+                });
             }
         }
     }
@@ -369,6 +381,10 @@ impl Walker<'_> {
 
 /// A date at the start of a list item or heading: the date, the format word, the rest.
 fn log_start(text: &str) -> Option<(NaiveDate, Option<String>, String)> {
+    // Only text that opens with a digit (or bold markers) can be a dated entry.
+    if !text.trim_start().starts_with(|c: char| c.is_ascii_digit() || c == '*' || c == '_') {
+        return None;
+    }
     let m = LOG_START.captures(text)?;
     let date = parse_date(&m[1])?;
     let rest = m[2].trim().to_owned();

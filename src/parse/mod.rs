@@ -226,8 +226,8 @@ fn property_links(note: &mut Note, text: &str, idx: &LineIndex, block: &frontmat
     let props = std::mem::take(&mut note.props);
     for p in &props {
         let key_offset = idx.line_start(p.line as usize).max(yaml_offset);
-        for s in p.value.texts() {
-            for m in WIKILINK_IN_TEXT.captures_iter(&s) {
+        for s in p.value.texts().iter().filter(|s| s.contains("[[")) {
+            for m in WIKILINK_IN_TEXT.captures_iter(s) {
                 let inner = &m[2];
                 let (target, anchor) = split_wikilink(inner);
                 let literal = &m[0];

@@ -105,6 +105,9 @@ static MDLINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\[\]]*)\]\((
 /// Rewrites links in a task's text (written in note `from`) to full-path wikilinks, so
 /// they resolve the same from the output folder; links that lead nowhere become text.
 pub fn relink(vault: &Vault, from: usize, text: &str, style: Style) -> String {
+    if !text.contains("[[") && !text.contains("](") {
+        return text.to_owned();
+    }
     let wiki = WIKILINK.replace_all(text, |c: &regex::Captures<'_>| {
         let inner = &c[2];
         let (dest, shown) = inner.split_once('|').map_or((inner, None), |(d, s)| (d, Some(s)));
