@@ -463,3 +463,157 @@ pub fn findings(g: &Graph, figures: &Figures, paths: &dyn Fn(usize) -> String) -
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_note;
+    use crate::{Config, Vault};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// A vault from in-memory notes `(path, text)`.
+    fn vault(notes: &[(&str, &str)]) -> Vault {
+        let mut parsed: Vec<_> = notes.iter().map(|(p, t)| parse_note(p, t)).collect();
+        parsed.sort_by(|a, b| a.path.cmp(&b.path));
+        Vault::build(std::path::Path::new("."), Config::default(), parsed, Vec::new())
+    }
+
+    fn client(v: &Vault, today: &str) -> ClientFigures {
+        client_figures(&v.graph, &v.config, d(today)).remove(0)
+    }
+
+    fn key_client(log: &str) -> Vault {
+        vault(&[("Acme.md", &format!("---\ntype: client\ntier: key\n---\n{log}"))])
+    }
+
+    #[test]
+    fn overdue_and_soon_boundaries() {
+        // key: 14 days; last contact 11-01 → next due 11-15; soon_days 7.
+        let v = key_client("- 2026-11-01 call\n");
+        let state = |today| client(&v, today).state;
+        assert_eq!(state("2026-11-07"), State::Ok, "due 8 days ahead");
+        assert_eq!(state("2026-11-08"), State::Soon, "due exactly 7 days ahead");
+        assert_eq!(state("2026-11-15"), State::Soon, "due today is not overdue");
+        assert_eq!(state("2026-11-16"), State::Overdue, "due yesterday");
+        assert_eq!(client(&v, "2026-11-16").days_since, Some(15));
+    }
+
+    #[test]
+    fn scheduled_interaction_silences_and_is_not_last_contact() {
+        let v = key_client("- 2026-10-01 call\n- 2026-12-01 meeting\n");
+        let f = client(&v, "2026-11-23");
+        assert_eq!(f.state, State::Scheduled);
+        assert_eq!(f.last_contact, Some(d("2026-10-01")));
+        assert_eq!(f.scheduled, Some(d("2026-12-01")));
+        assert!(reminders(&v.graph, &v.config, d("2026-11-23"), &[f]).iter().all(|r| r.kind != DueKind::Contact));
+        // Once the day has come it is the last contact.
+        assert_eq!(client(&v, "2026-12-01").last_contact, Some(d("2026-12-01")));
+    }
+
+    #[test]
+    fn paused_until_former_and_prospect() {
+        let status = |fm: &str, today: &str| {
+            let v = vault(&[("A.md", &format!("---\ntype: client\n{fm}\n---\n- 2026-01-01 call\n"))]);
+            client(&v, today).state
+        };
+        assert_eq!(status("status: paused", "2026-11-23"), State::Silent);
+        assert_eq!(status("status: paused\npaused_until: 2026-11-24", "2026-11-23"), State::Silent);
+        assert_eq!(
+            status("status: paused\npaused_until: 2026-11-23", "2026-11-23"),
+            State::Overdue,
+            "resumes on the day"
+        );
+        assert_eq!(status("status: former", "2026-11-23"), State::Silent);
+        assert_eq!(status("status: prospect", "2026-11-23"), State::Silent);
+        let v = vault(&[("A.md", "---\ntype: client\nstatus: former\n---\n")]);
+        let f = client(&v, "2026-11-23");
+        assert_eq!((f.cadence, f.next_due), (None, None));
+    }
+
+    #[test]
+    fn never_contacted_is_due_from_since_or_today() {
+        let v = vault(&[("A.md", "---\ntype: client\nsince: 2026-11-20\n---\n"), ("B.md", "---\ntype: client\n---\n")]);
+        let all = client_figures(&v.graph, &v.config, d("2026-11-23"));
+        assert_eq!((all[0].next_due, all[0].state), (Some(d("2026-11-20")), State::Overdue));
+        assert_eq!((all[1].next_due, all[1].state), (Some(d("2026-11-23")), State::Soon));
+    }
+
+    #[test]
+    fn cadence_precedence_and_after_project() {
+        let project = "---\ntype: client\nengagement: project\nproject_end: 2026-11-01\n---\n- 2026-10-20 call\n";
+        let v = vault(&[("A.md", project)]);
+        let before = client(&v, "2026-10-25");
+        assert_eq!((before.cadence, before.cadence_source), (Some(Cadence::days(60)), CadenceSource::Tier));
+        let after = client(&v, "2026-11-23");
+        assert_eq!((after.cadence, after.cadence_source), (Some(Cadence::days(90)), CadenceSource::AfterProject));
+        let due = reminders(&v.graph, &v.config, d("2026-11-23"), &[after]);
+        assert!(due.iter().any(|r| r.kind == DueKind::AfterProject && r.days == Some(-22)));
+        let own = vault(&[("A.md", &project.replace("engagement", "cadence: monthly\nengagement"))]);
+        assert_eq!(client(&own, "2026-11-23").cadence, Some(Cadence::months(1)), "own cadence wins");
+        let tagged = vault(&[("A.md", "---\ntype: client\ntags: [client/key]\n---\n")]);
+        assert_eq!(client(&tagged, "2026-11-23").cadence, Some(Cadence::days(14)), "#client/key sets tier key");
+    }
+
+    #[test]
+    fn log_line_formats_in_english_and_russian() {
+        let v = key_client(
+            "- 2026-11-01 звонок — продление\n- 2026-11-02 Meeting: review\n## 2026-11-03 обед с Анной\n- 2026-11-04 sent a note\n",
+        );
+        let f = client(&v, "2026-11-23");
+        assert_eq!(f.formats, vec!["call", "lunch", "meeting"]);
+        assert_eq!(f.interactions_90d, 4);
+        assert_eq!(f.last_contact, Some(d("2026-11-04")));
+    }
+
+    #[test]
+    fn a_persons_interactions_count_for_their_company() {
+        let v = vault(&[
+            ("Acme.md", "---\ntype: client\n---\n"),
+            ("Anna.md", "---\ntype: person\ncompany: \"[[Acme]]\"\n---\n- 2026-11-10 call\n"),
+            ("Meet.md", "---\ntype: interaction\ndate: 2026-11-12\nwith: [\"[[Anna]]\"]\ninitiated_by: them\n---\n"),
+            ("2026-11-14.md", "Lunch with [[anna]]\n"),
+        ]);
+        let f = client(&v, "2026-11-23");
+        assert_eq!(f.last_contact, Some(d("2026-11-14")));
+        assert_eq!((f.interactions_90d, f.initiated_them), (3, 1));
+    }
+
+    #[test]
+    fn month_end_cadence_and_waiting_feedback() {
+        let v = vault(&[
+            ("A.md", "---\ntype: client\ncadence: 1m\n---\n- 2026-10-31 call\n"),
+            ("F.md", "---\ntype: feedback\nreceived: 2026-11-20\nclient: \"[[A]]\"\nseverity: high\n---\n"),
+        ]);
+        let f = client(&v, "2026-11-23");
+        assert_eq!(f.next_due, Some(d("2026-11-30")), "31 Oct + 1 month = 30 Nov");
+        let due = reminders(&v.graph, &v.config, d("2026-11-23"), std::slice::from_ref(&f));
+        let fb: Vec<_> = due.iter().filter(|r| r.kind == DueKind::Feedback).collect();
+        assert_eq!(fb.len(), 1);
+        assert_eq!((fb[0].date, fb[0].escalate), (Some(d("2026-11-22")), true));
+        let due = reminders(&v.graph, &v.config, d("2026-11-22"), &[f]);
+        assert!(due.iter().all(|r| r.kind != DueKind::Feedback), "the answer is due today, not late");
+    }
+
+    #[test]
+    fn birthdays_with_unknown_year_and_29_february() {
+        let v = vault(&[
+            ("A.md", "---\ntype: client\n---\n"),
+            ("P.md", "---\ntype: person\ncompany: \"[[A]]\"\nbirthday: 0000-12-02\n---\n"),
+            ("Q.md", "---\ntype: person\ncompany: \"[[A]]\"\nbirthday: 1992-02-29\n---\n"),
+        ]);
+        let birthdays = |today| {
+            let figs = client_figures(&v.graph, &v.config, d(today));
+            reminders(&v.graph, &v.config, d(today), &figs)
+                .into_iter()
+                .filter(|r| r.kind == DueKind::Birthday)
+                .map(|r| r.date.unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(birthdays("2026-11-23"), vec![d("2026-12-02")]);
+        assert_eq!(birthdays("2027-02-20"), vec![d("2027-02-28")]);
+        assert_eq!(birthdays("2028-02-20"), vec![d("2028-02-29")]);
+    }
+}

@@ -378,6 +378,12 @@ mod tests {
         assert_eq!(resolve_from(&notes, &[], "x.md", "иван петров").0.as_deref(), Some("People/Иван Петров.md"));
         // decomposed é (e + U+0301) finds the precomposed file name
         assert_eq!(resolve_from(&notes, &[], "x.md", "AME\u{301}LIE").0.as_deref(), Some("Clients/Amélie.md"));
+        let emoji = vault(&["Clients/🚀 Rocket Café.md", "x.md"]);
+        assert_eq!(resolve_from(&emoji, &[], "x.md", "🚀 rocket CAFÉ").0.as_deref(), Some("Clients/🚀 Rocket Café.md"));
+        assert_eq!(
+            resolve_from(&emoji, &[], "x.md", "Clients/🚀 Rocket Café.md").0.as_deref(),
+            Some("Clients/🚀 Rocket Café.md")
+        );
     }
 
     #[test]
