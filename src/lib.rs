@@ -80,6 +80,34 @@ impl Vault {
         let t = std::time::Instant::now();
         let resolved = resolve::resolve(&notes, &files, &index);
         timing("resolve", t);
+        Self::model(root, config, notes, files, index, resolved)
+    }
+
+    /// Rebuilds after the notes at `changed` (indices into `notes`) were read again, when
+    /// no note was added, removed or renamed and no alias, heading or block id changed:
+    /// the link index is kept and only the changed notes' links are resolved again.
+    pub fn rebuild(self, config: Config, notes: Vec<Note>, changed: &[usize]) -> Vault {
+        let t = std::time::Instant::now();
+        let Vault { root, files, index, mut resolved, .. } = self;
+        let paths: std::collections::HashSet<&str> = changed.iter().map(|&i| notes[i].path.as_str()).collect();
+        resolved.diagnostics.retain(|d| !paths.contains(d.path.as_str()));
+        for &i in changed {
+            let mut one = resolve::resolve_note(&notes, &files, &index, i);
+            resolved.targets[i] = std::mem::take(&mut one.targets[0]);
+            resolved.diagnostics.append(&mut one.diagnostics);
+        }
+        timing("re-resolve", t);
+        Self::model(&root, config, notes, files, index, resolved)
+    }
+
+    fn model(
+        root: &Path,
+        config: Config,
+        notes: Vec<Note>,
+        files: Vec<String>,
+        index: Index,
+        resolved: Resolved,
+    ) -> Vault {
         let t = std::time::Instant::now();
         let (graph, model_diags) = model::build_graph(&notes, &resolved, &index, &config);
         timing("model", t);
@@ -108,10 +136,7 @@ impl Vault {
     pub fn generated_paths(&self) -> (String, String) {
         let dir = &self.config.output_dir;
         let prefix = dir.rsplit('/').next().unwrap_or(dir);
-        let taken = |name: &str| {
-            let k = resolve::key(name);
-            self.notes.iter().any(|n| resolve::key(n.name()) == k)
-        };
+        let taken = |name: &str| self.index.has_name(name);
         let pick = |base: &str| {
             let mut name = base.to_owned();
             let mut n = 1;

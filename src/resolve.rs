@@ -167,6 +167,11 @@ impl Index {
         broken
     }
 
+    /// True when some note's file name (without `.md`) is `name`, in any letter case.
+    pub fn has_name(&self, name: &str) -> bool {
+        self.notes_by_name.contains_key(&key(name))
+    }
+
     /// The notes that carry `name` as an alias.
     pub fn alias_owners(&self, name: &str) -> &[usize] {
         self.aliases.get(&key(name.trim())).map_or(&[], Vec::as_slice)
@@ -217,29 +222,35 @@ pub struct Resolved {
 
 /// Resolves every link of every note and reports broken, ambiguous and anchor-less ones.
 pub fn resolve(notes: &[Note], files: &[String], index: &Index) -> Resolved {
-    let per_note: Vec<(Vec<Target>, Vec<Diagnostic>)> = notes
-        .par_iter()
-        .enumerate()
-        .map(|(from, note)| {
-            let mut diags = Vec::new();
-            let targets = note
-                .links
-                .iter()
-                .map(|link| {
-                    let r = index.resolve_link(from, link);
-                    report(notes, files, index, note, link, &r, &mut diags);
-                    r.target
-                })
-                .collect();
-            (targets, diags)
-        })
-        .collect();
+    let per_note: Vec<(Vec<Target>, Vec<Diagnostic>)> =
+        (0..notes.len()).into_par_iter().map(|from| resolve_links(notes, files, index, from)).collect();
     let mut out = Resolved { targets: Vec::with_capacity(notes.len()), diagnostics: Vec::new() };
     for (targets, diags) in per_note {
         out.targets.push(targets);
         out.diagnostics.extend(diags);
     }
     out
+}
+
+/// Resolves the links of one note (`targets` holds its one list).
+pub fn resolve_note(notes: &[Note], files: &[String], index: &Index, from: usize) -> Resolved {
+    let (targets, diagnostics) = resolve_links(notes, files, index, from);
+    Resolved { targets: vec![targets], diagnostics }
+}
+
+fn resolve_links(notes: &[Note], files: &[String], index: &Index, from: usize) -> (Vec<Target>, Vec<Diagnostic>) {
+    let note = &notes[from];
+    let mut diags = Vec::new();
+    let targets = note
+        .links
+        .iter()
+        .map(|link| {
+            let r = index.resolve_link(from, link);
+            report(notes, files, index, note, link, &r, &mut diags);
+            r.target
+        })
+        .collect();
+    (targets, diags)
 }
 
 fn shown(link: &Link) -> String {

@@ -170,8 +170,11 @@ impl State {
         let start = Instant::now();
         let mut config_changed = false;
         let mut changed: BTreeSet<String> = BTreeSet::new();
-        let mut notes = std::mem::take(&mut self.vault.notes);
-        let mut files = std::mem::take(&mut self.vault.files);
+        let mut structural = false;
+        let empty = Vault::build(&self.root, self.vault.config.clone(), Vec::new(), Vec::new());
+        let mut old = std::mem::replace(&mut self.vault, empty);
+        let mut notes = std::mem::take(&mut old.notes);
+        let mut files = std::mem::take(&mut old.files);
         for p in &paths {
             let Some(rel) = scan::relative(&self.root, p) else { continue };
             if rel == config::FILE_NAME || rel == ".obsidian/daily-notes.json" {
@@ -181,15 +184,23 @@ impl State {
             if rel.is_empty() || !self.filter.wants(&rel) {
                 continue;
             }
-            if self.refresh(&rel, p, &mut notes, &mut files) {
-                changed.insert(rel);
+            match self.refresh(&rel, p, &mut notes, &mut files) {
+                Change::None => {}
+                Change::Content => {
+                    changed.insert(rel);
+                }
+                Change::Structure => {
+                    structural = true;
+                    changed.insert(rel);
+                }
             }
         }
-        let mut config = self.vault.config.clone();
+        let mut config = old.config.clone();
         if config_changed {
             match config::load(&self.root) {
                 Ok(c) if c != config => {
                     changed.insert(config::FILE_NAME.to_owned());
+                    structural = true;
                     let rescan = c.output_dir != config.output_dir || c.ignore != config.ignore;
                     config = c;
                     self.filter = Filter::new(&config);
@@ -205,11 +216,20 @@ impl State {
             }
         }
         if changed.is_empty() {
-            self.vault.notes = notes;
-            self.vault.files = files;
+            old.notes = notes;
+            old.files = files;
+            self.vault = old;
             return;
         }
-        self.vault = Vault::build(&self.root, config, notes, files);
+        self.vault = if structural {
+            Vault::build(&self.root, config, notes, files)
+        } else {
+            // Same notes, same names: keep the link index, resolve only what changed.
+            let indices: Vec<usize> =
+                changed.iter().filter_map(|rel| notes.binary_search_by(|n| n.path.as_str().cmp(rel)).ok()).collect();
+            old.files = files;
+            old.rebuild(config, notes, &indices)
+        };
         let written = self.write();
         let list: Vec<&str> = changed.iter().map(String::as_str).take(3).collect();
         let more = if changed.len() > 3 { format!(", +{}", changed.len() - 3) } else { String::new() };
@@ -217,26 +237,26 @@ impl State {
         self.print_diagnostics(Some(&changed));
     }
 
-    /// Brings the cache up to date for one path; true when something changed.
-    fn refresh(&self, rel: &str, path: &Path, notes: &mut Vec<Note>, files: &mut Vec<String>) -> bool {
+    /// Brings the cache up to date for one path.
+    fn refresh(&self, rel: &str, path: &Path, notes: &mut Vec<Note>, files: &mut Vec<String>) -> Change {
         let meta = std::fs::symlink_metadata(path).ok();
         if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
             // A folder created, moved in or touched: make the cache below it match the disk.
-            let Ok((paths, found)) = scan::walk_under(&self.root, path, &self.filter) else { return false };
+            let Ok((paths, found)) = scan::walk_under(&self.root, path, &self.filter) else { return Change::None };
             let keep: BTreeSet<&str> =
                 paths.iter().map(|(r, _)| r.as_str()).chain(found.iter().map(String::as_str)).collect();
-            let mut changed = remove_under(notes, files, rel, |p| keep.contains(p));
+            let mut change = remove_under(notes, files, rel, |p| keep.contains(p));
             for note in scan::read_notes(&paths) {
-                changed |= upsert(notes, note);
+                change = change.max(upsert(notes, note));
             }
             for f in found {
-                changed |= insert_file(files, f);
+                change = change.max(insert_file(files, f));
             }
-            return changed;
+            return change;
         }
         if meta.as_ref().is_some_and(std::fs::Metadata::is_file) {
             return if scan::is_note(rel) {
-                scan::read_note(rel, path).is_some_and(|note| upsert(notes, note))
+                scan::read_note(rel, path).map_or(Change::None, |note| upsert(notes, note))
             } else {
                 insert_file(files, rel.to_owned())
             };
@@ -246,37 +266,49 @@ impl State {
     }
 }
 
+/// What refreshing a path did to the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Change {
+    None,
+    /// A note's content changed, but not what other notes' links resolve against.
+    Content,
+    /// Notes or files appeared or vanished, or a name, alias, heading or block changed.
+    Structure,
+}
+
 /// Drops cached notes and files at `rel` or below it, except those `keep` names.
-fn remove_under(notes: &mut Vec<Note>, files: &mut Vec<String>, rel: &str, keep: impl Fn(&str) -> bool) -> bool {
+fn remove_under(notes: &mut Vec<Note>, files: &mut Vec<String>, rel: &str, keep: impl Fn(&str) -> bool) -> Change {
     let prefix = format!("{rel}/");
     let gone = |p: &str| (p == rel || p.starts_with(&prefix)) && !keep(p);
     let (n, f) = (notes.len(), files.len());
     notes.retain(|x| !gone(&x.path));
     files.retain(|x| !gone(x));
-    n != notes.len() || f != files.len()
+    if n != notes.len() || f != files.len() { Change::Structure } else { Change::None }
 }
 
-/// Inserts or replaces a note in the path-sorted cache; true when it differs.
-fn upsert(notes: &mut Vec<Note>, note: Note) -> bool {
+/// Inserts or replaces a note in the path-sorted cache.
+fn upsert(notes: &mut Vec<Note>, note: Note) -> Change {
     match notes.binary_search_by(|n| n.path.as_str().cmp(&note.path)) {
-        Ok(i) if notes[i] == note => false,
+        Ok(i) if notes[i] == note => Change::None,
         Ok(i) => {
-            notes[i] = note;
-            true
+            let old = std::mem::replace(&mut notes[i], note);
+            let new = &notes[i];
+            let same_targets = old.aliases == new.aliases && old.headings == new.headings && old.blocks == new.blocks;
+            if same_targets { Change::Content } else { Change::Structure }
         }
         Err(i) => {
             notes.insert(i, note);
-            true
+            Change::Structure
         }
     }
 }
 
-fn insert_file(files: &mut Vec<String>, f: String) -> bool {
+fn insert_file(files: &mut Vec<String>, f: String) -> Change {
     match files.binary_search(&f) {
-        Ok(_) => false,
+        Ok(_) => Change::None,
         Err(i) => {
             files.insert(i, f);
-            true
+            Change::Structure
         }
     }
 }

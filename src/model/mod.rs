@@ -12,10 +12,11 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::parse::{Note, Property, parse_date, wikilinks_in};
+use crate::parse::{Note, Property, Value, parse_date, wikilinks_in};
 use crate::resolve::{Index, Resolved, Target, key};
 use cadence::Cadence;
 use daily::DailyNotes;
@@ -235,52 +236,62 @@ impl Props<'_> {
             .map(|f| (vec![f.value.clone()], f.line))
     }
 
+    /// The first non-empty text value (no list is built for the common scalar case).
     fn text(&self, note: &Note, name: &str) -> Option<(String, u32)> {
+        if let Some(p) = self.get(note, name) {
+            if let Value::Text(s) = &p.value {
+                let s = s.trim();
+                return (!s.is_empty()).then(|| (s.to_owned(), p.line));
+            }
+        }
         let (v, line) = self.texts(note, name)?;
         v.into_iter().map(|s| s.trim().to_owned()).find(|s| !s.is_empty()).map(|s| (s, line))
     }
 }
 
+/// Reads typed properties; problems go to the diagnostics list each call is given,
+/// so notes can be read in parallel.
 struct Builder<'a> {
     notes: &'a [Note],
     resolved: &'a Resolved,
     index: &'a Index,
     config: &'a Config,
     props: Props<'a>,
-    diags: Vec<Diagnostic>,
 }
 
+type Diags = Vec<Diagnostic>;
+
 impl Builder<'_> {
-    fn invalid(&mut self, note: NoteId, line: u32, msg: String) {
-        self.diags.push(Diagnostic::new(Code::PropertyInvalid, &self.notes[note].path, line, 1, msg));
+    fn invalid(&self, diags: &mut Diags, note: NoteId, line: u32, msg: String) {
+        diags.push(Diagnostic::new(Code::PropertyInvalid, &self.notes[note].path, line, 1, msg));
     }
 
-    fn date(&mut self, note: NoteId, name: &str) -> Option<NaiveDate> {
+    fn date(&self, diags: &mut Diags, note: NoteId, name: &str) -> Option<NaiveDate> {
         let (text, line) = self.props.text(&self.notes[note], name)?;
         let d = parse_date(&text);
         if d.is_none() {
-            self.invalid(note, line, format!("`{name}: {text}` is not a date; write YYYY-MM-DD"));
+            self.invalid(diags, note, line, format!("`{name}: {text}` is not a date; write YYYY-MM-DD"));
         }
         d
     }
 
-    fn word<T: FromStr>(&mut self, note: NoteId, name: &str, words: &[&str]) -> Option<T> {
+    fn word<T: FromStr>(&self, diags: &mut Diags, note: NoteId, name: &str, words: &[&str]) -> Option<T> {
         let (text, line) = self.props.text(&self.notes[note], name)?;
         let v = text.parse().ok();
         if v.is_none() {
-            self.invalid(note, line, format!("`{name}: {text}` is not one of: {}", words.join(", ")));
+            self.invalid(diags, note, line, format!("`{name}: {text}` is not one of: {}", words.join(", ")));
         }
         v
     }
 
-    fn number(&mut self, note: NoteId, name: &str, range: Option<(f64, f64)>) -> Option<f64> {
+    fn number(&self, diags: &mut Diags, note: NoteId, name: &str, range: Option<(f64, f64)>) -> Option<f64> {
         let (text, line) = self.props.text(&self.notes[note], name)?;
         let cleaned: String = text.chars().filter(|c| !c.is_whitespace() && *c != '_').collect();
         match cleaned.parse::<f64>() {
             Ok(n) if n.is_finite() && range.is_none_or(|(lo, hi)| (lo..=hi).contains(&n)) => Some(n),
             _ => {
                 let want = range.map_or("a number".to_owned(), |(lo, hi)| format!("a number from {lo} to {hi}"));
-                self.invalid(note, line, format!("`{name}: {text}` is not {want}"));
+                self.invalid(diags, note, line, format!("`{name}: {text}` is not {want}"));
                 None
             }
         }
@@ -354,70 +365,28 @@ impl Builder<'_> {
 
 /// Builds the graph from parsed notes and their resolved links.
 pub fn build_graph(notes: &[Note], resolved: &Resolved, index: &Index, config: &Config) -> (Graph, Vec<Diagnostic>) {
-    let mut b = Builder { notes, resolved, index, config, props: Props { config }, diags: Vec::new() };
-    let kinds: Vec<Option<Kind>> = notes.iter().map(|n| b.kind(n)).collect();
+    let b = Builder { notes, resolved, index, config, props: Props { config } };
+    let kinds: Vec<Option<Kind>> = notes.par_iter().map(|n| b.kind(n)).collect();
+    let mut diags = Diags::new();
     let mut g = Graph::default();
-    let mut client_of: HashMap<NoteId, ClientId> = HashMap::new();
-    let mut person_of: HashMap<NoteId, usize> = HashMap::new();
 
     // Clients first: everything else points at them.
-    for (id, note) in notes.iter().enumerate() {
-        if kinds[id] != Some(Kind::Client) {
-            continue;
-        }
-        let key_tag = note.tags.iter().any(|t| t == "client/key");
-        let tier = b.word(id, "tier", Tier::WORDS).unwrap_or(if key_tag { Tier::Key } else { Tier::Supporting });
-        let status = b.word(id, "status", Status::WORDS).unwrap_or(Status::Active);
-        let cadence = b.props.text(note, "cadence").and_then(|(text, line)| match text.parse::<Cadence>() {
-            Ok(c) => Some(c),
-            Err(e) => {
-                b.invalid(id, line, e.to_string());
-                None
-            }
-        });
-        let client = Client {
-            note: id,
-            name: note.name().to_owned(),
-            path: note.path.clone(),
-            aliases: note.aliases.clone(),
-            tier,
-            status,
-            cadence,
-            since: b.date(id, "since"),
-            engagement: b.word(id, "engagement", Engagement::WORDS).unwrap_or(Engagement::Ongoing),
-            project_end: b.date(id, "project_end"),
-            paused_until: b.date(id, "paused_until"),
-            contacts: b.links(id, "contacts"),
-            referred_by: None,
-            value: b.number(id, "value", None),
-            satisfaction: b.number(id, "satisfaction", Some((0.0, 10.0))),
-        };
-        client_of.insert(id, g.clients.len());
-        g.clients.push(client);
+    let client_ids: Vec<NoteId> = (0..notes.len()).filter(|&i| kinds[i] == Some(Kind::Client)).collect();
+    let clients: Vec<(Client, Diags)> = client_ids.par_iter().map(|&id| b.client(id)).collect();
+    for (c, d) in clients {
+        g.clients.push(c);
+        diags.extend(d);
     }
-    duplicates(&g, notes, &mut b.diags);
-
+    let client_of: HashMap<NoteId, ClientId> = g.clients.iter().enumerate().map(|(i, c)| (c.note, i)).collect();
+    duplicates(&g, notes, &mut diags);
     for (id, note) in notes.iter().enumerate() {
         match kinds[id] {
-            Some(Kind::Person) => {
-                let person = Person {
-                    note: id,
-                    name: note.name().to_owned(),
-                    path: note.path.clone(),
-                    company: b.links(id, "company").first().copied(),
-                    role: b.props.text(note, "role").map(|t| t.0),
-                    email: b.props.text(note, "email").map(|t| t.0),
-                    birthday: b.date(id, "birthday"),
-                    left: b.date(id, "left"),
-                    moved_to: b.links(id, "moved_to").first().copied(),
-                };
-                person_of.insert(id, g.people.len());
-                g.people.push(person);
-            }
+            Some(Kind::Person) => g.people.push(b.person(id, note, &mut diags)),
             Some(Kind::Company) => g.companies.push(id),
             _ => {}
         }
     }
+    let person_of: HashMap<NoteId, usize> = g.people.iter().enumerate().map(|(i, p)| (p.note, i)).collect();
 
     // The client a note stands for on a date: itself, or a person's company then.
     let client_for = |target: NoteId, date: Option<NaiveDate>| -> Option<ClientId> {
@@ -429,159 +398,219 @@ pub fn build_graph(notes: &[Note], resolved: &Resolved, index: &Index, config: &
         let company = if moved { p.moved_to } else { p.company };
         company.and_then(|c| client_of.get(&c).copied())
     };
-
-    for client in &mut g.clients {
-        client.referred_by = b.links(client.note, "referred_by").first().and_then(|&t| client_for(t, None));
-    }
+    let referred: Vec<Option<ClientId>> =
+        g.clients.iter().map(|c| b.links(c.note, "referred_by").first().and_then(|&t| client_for(t, None))).collect();
 
     let daily = DailyNotes::new(config.daily_notes.folder.as_deref(), config.daily_notes.format.as_deref());
+    let per_note: Vec<NoteFacts> =
+        (0..notes.len()).into_par_iter().map(|id| b.facts(id, kinds[id], &daily, &client_of, &client_for)).collect();
     let mut interactions = Vec::new();
-    for (id, note) in notes.iter().enumerate() {
-        let targets = &resolved.targets[id];
-        let linked = |date: Option<NaiveDate>, only: Option<&[usize]>| -> BTreeSet<ClientId> {
-            let indices: Box<dyn Iterator<Item = usize>> = match only {
-                Some(list) => Box::new(list.iter().copied()),
-                None => Box::new(0..targets.len()),
-            };
-            indices
-                .filter_map(|i| match targets.get(i) {
-                    Some(Target::Note(t)) if *t != id => client_for(*t, date),
-                    _ => None,
-                })
-                .collect()
+    let mut steps: BTreeMap<(ClientId, NoteId, u32), NextStep> = BTreeMap::new();
+    for facts in per_note {
+        interactions.extend(facts.interactions);
+        g.feedback.extend(facts.feedback);
+        diags.extend(facts.diags);
+        for s in facts.next_steps {
+            steps.entry((s.client, s.note, s.line)).or_insert(s);
+        }
+    }
+    for (client, r) in g.clients.iter_mut().zip(referred) {
+        client.referred_by = r;
+    }
+    interactions.par_sort_by(|a, b| {
+        (a.client, a.date, a.source, a.note, a.line).cmp(&(b.client, b.date, b.source, b.note, b.line))
+    });
+    g.interactions = interactions;
+    g.next_steps = steps.into_values().collect();
+    (g, diags)
+}
+
+/// What one note contributes beyond its own entity.
+#[derive(Default)]
+struct NoteFacts {
+    interactions: Vec<Interaction>,
+    feedback: Option<Feedback>,
+    next_steps: Vec<NextStep>,
+    diags: Diags,
+}
+
+impl Builder<'_> {
+    fn client(&self, id: NoteId) -> (Client, Diags) {
+        let note = &self.notes[id];
+        let mut d = Diags::new();
+        let key_tag = note.tags.iter().any(|t| t == "client/key");
+        let tier =
+            self.word(&mut d, id, "tier", Tier::WORDS).unwrap_or(if key_tag { Tier::Key } else { Tier::Supporting });
+        let status = self.word(&mut d, id, "status", Status::WORDS).unwrap_or(Status::Active);
+        let cadence = self.props.text(note, "cadence").and_then(|(text, line)| match text.parse::<Cadence>() {
+            Ok(c) => Some(c),
+            Err(e) => {
+                self.invalid(&mut d, id, line, e.to_string());
+                None
+            }
+        });
+        let client = Client {
+            note: id,
+            name: note.name().to_owned(),
+            path: note.path.clone(),
+            aliases: note.aliases.clone(),
+            tier,
+            status,
+            cadence,
+            since: self.date(&mut d, id, "since"),
+            engagement: self.word(&mut d, id, "engagement", Engagement::WORDS).unwrap_or(Engagement::Ongoing),
+            project_end: self.date(&mut d, id, "project_end"),
+            paused_until: self.date(&mut d, id, "paused_until"),
+            contacts: self.links(id, "contacts"),
+            referred_by: None,
+            value: self.number(&mut d, id, "value", None),
+            satisfaction: self.number(&mut d, id, "satisfaction", Some((0.0, 10.0))),
         };
-        match kinds[id] {
+        (client, d)
+    }
+
+    fn person(&self, id: NoteId, note: &Note, d: &mut Diags) -> Person {
+        Person {
+            note: id,
+            name: note.name().to_owned(),
+            path: note.path.clone(),
+            company: self.links(id, "company").first().copied(),
+            role: self.props.text(note, "role").map(|t| t.0),
+            email: self.props.text(note, "email").map(|t| t.0),
+            birthday: self.date(d, id, "birthday"),
+            left: self.date(d, id, "left"),
+            moved_to: self.links(id, "moved_to").first().copied(),
+        }
+    }
+
+    /// Interactions, feedback and next steps of one note.
+    fn facts(
+        &self,
+        id: NoteId,
+        kind: Option<Kind>,
+        daily: &DailyNotes,
+        client_of: &HashMap<NoteId, ClientId>,
+        client_for: &(dyn Fn(NoteId, Option<NaiveDate>) -> Option<ClientId> + Sync),
+    ) -> NoteFacts {
+        let note = &self.notes[id];
+        let targets = &self.resolved.targets[id];
+        let mut f = NoteFacts::default();
+        let d = &mut f.diags;
+        // Clients the note's links lead to (all links, or the listed ones).
+        let linked = |date: Option<NaiveDate>, only: &mut dyn Iterator<Item = usize>| -> BTreeSet<ClientId> {
+            only.filter_map(|i| match targets.get(i) {
+                Some(Target::Note(t)) if *t != id => client_for(*t, date),
+                _ => None,
+            })
+            .collect()
+        };
+        let interaction = |date, client, format, initiated_by, source, line| Interaction {
+            date,
+            client,
+            format,
+            initiated_by,
+            source,
+            note: id,
+            line,
+        };
+        match kind {
             Some(Kind::Interaction) => {
-                let date = b.date(id, "date");
+                let date = self.date(d, id, "date");
                 let mut clients: BTreeSet<ClientId> = ["client", "clients", "company", "with"]
                     .iter()
-                    .flat_map(|k| b.links(id, k))
+                    .flat_map(|k| self.links(id, k))
                     .filter_map(|t| client_for(t, date))
                     .collect();
                 if clients.is_empty() {
-                    let body: Vec<usize> =
-                        note.links.iter().enumerate().filter(|(_, l)| l.property.is_none()).map(|(i, _)| i).collect();
-                    clients = linked(date, Some(&body));
+                    let body = note.links.iter().enumerate().filter(|(_, l)| l.property.is_none()).map(|(i, _)| i);
+                    clients = linked(date, &mut body.into_iter());
                 }
-                let Some(date) = date else {
-                    if b.props.text(note, "date").is_none() {
-                        b.diags.push(
-                            Diagnostic::new(Code::InteractionNoDate, &note.path, 1, 1, "interaction has no `date`")
-                                .with_hint("add `date: YYYY-MM-DD` to its frontmatter"),
-                        );
-                    }
-                    continue;
-                };
-                if clients.is_empty() {
-                    b.diags.push(
+                match date {
+                    None if self.props.text(note, "date").is_none() => d.push(
+                        Diagnostic::new(Code::InteractionNoDate, &note.path, 1, 1, "interaction has no `date`")
+                            .with_hint("add `date: YYYY-MM-DD` to its frontmatter"),
+                    ),
+                    None => {}
+                    Some(_) if clients.is_empty() => d.push(
                         Diagnostic::new(Code::InteractionNoClient, &note.path, 1, 1, "interaction names no client")
                             .with_hint(
                                 "add `client: \"[[Client]]\"` or `with: [\"[[Person]]\"]` for a person at a client",
                             ),
-                    );
-                    continue;
-                }
-                let format = b.props.text(note, "format").map(|(f, _)| f.to_lowercase());
-                let initiated_by = b.word(id, "initiated_by", Initiator::WORDS);
-                for client in clients {
-                    interactions.push(Interaction {
-                        date,
-                        client,
-                        format: format.clone(),
-                        initiated_by,
-                        source: Source::Note,
-                        note: id,
-                        line: 1,
-                    });
+                    ),
+                    Some(date) => {
+                        let format = self.props.text(note, "format").map(|(f, _)| f.to_lowercase());
+                        let initiated_by = self.word(d, id, "initiated_by", Initiator::WORDS);
+                        for client in clients {
+                            f.interactions.push(interaction(
+                                date,
+                                client,
+                                format.clone(),
+                                initiated_by,
+                                Source::Note,
+                                1,
+                            ));
+                        }
+                    }
                 }
             }
             Some(Kind::Client | Kind::Person) => {
                 for entry in &note.log {
-                    let client = client_for(id, Some(entry.date));
-                    if let Some(client) = client {
-                        interactions.push(Interaction {
-                            date: entry.date,
-                            client,
-                            format: entry.format.clone(),
-                            initiated_by: None,
-                            source: Source::LogLine,
-                            note: id,
-                            line: entry.line,
-                        });
+                    if let Some(client) = client_for(id, Some(entry.date)) {
+                        let format = entry.format.clone();
+                        f.interactions.push(interaction(entry.date, client, format, None, Source::LogLine, entry.line));
                     }
                 }
                 if let Some(&cid) = client_of.get(&id) {
-                    if let Some(date) = b.date(id, "last_contact") {
-                        interactions.push(Interaction {
-                            date,
-                            client: cid,
-                            format: None,
-                            initiated_by: None,
-                            source: Source::LastContact,
-                            note: id,
-                            line: b.props.text(note, "last_contact").map_or(1, |t| t.1),
-                        });
+                    if let Some(date) = self.date(d, id, "last_contact") {
+                        let line = self.props.text(note, "last_contact").map_or(1, |t| t.1);
+                        f.interactions.push(interaction(date, cid, None, None, Source::LastContact, line));
                     }
                 }
             }
             Some(Kind::Feedback) => {
-                let received = b.date(id, "received");
+                let received = self.date(d, id, "received");
                 let client =
-                    ["client", "company"].iter().flat_map(|k| b.links(id, k)).find_map(|t| client_for(t, received));
-                let severity = b.word(id, "severity", FeedbackSeverity::WORDS).unwrap_or(FeedbackSeverity::Normal);
-                let status = b.word(id, "status", FeedbackStatus::WORDS).unwrap_or(FeedbackStatus::Open);
-                let answered = b.date(id, "answered");
-                let resolved_on = b.date(id, "resolved");
+                    ["client", "company"].iter().flat_map(|k| self.links(id, k)).find_map(|t| client_for(t, received));
+                let severity =
+                    self.word(d, id, "severity", FeedbackSeverity::WORDS).unwrap_or(FeedbackSeverity::Normal);
+                let status = self.word(d, id, "status", FeedbackStatus::WORDS).unwrap_or(FeedbackStatus::Open);
+                let answered = self.date(d, id, "answered");
+                let resolved_on = self.date(d, id, "resolved");
                 match received {
-                    Some(received) => g.feedback.push(Feedback {
-                        note: id,
-                        path: note.path.clone(),
-                        name: note.name().to_owned(),
-                        received,
-                        client,
-                        severity,
-                        status,
-                        answered,
-                        resolved: resolved_on,
-                    }),
-                    None if b.props.text(note, "received").is_none() => {
-                        b.invalid(id, 1, "feedback has no `received` date".into())
+                    Some(received) => {
+                        f.feedback = Some(Feedback {
+                            note: id,
+                            path: note.path.clone(),
+                            name: note.name().to_owned(),
+                            received,
+                            client,
+                            severity,
+                            status,
+                            answered,
+                            resolved: resolved_on,
+                        });
+                    }
+                    None if self.props.text(note, "received").is_none() => {
+                        self.invalid(d, id, 1, "feedback has no `received` date".into());
                     }
                     None => {}
                 }
             }
-            Some(Kind::Company) | None => {}
-        }
-        if kinds[id].is_none() || kinds[id] == Some(Kind::Company) {
-            if let Some(date) = daily.date_of(&note.path) {
-                for client in linked(Some(date), None) {
-                    interactions.push(Interaction {
-                        date,
-                        client,
-                        format: None,
-                        initiated_by: None,
-                        source: Source::DailyNote,
-                        note: id,
-                        line: 1,
-                    });
+            Some(Kind::Company) | None => {
+                if let Some(date) = daily.date_of(&note.path) {
+                    for client in linked(Some(date), &mut (0..targets.len())) {
+                        f.interactions.push(interaction(date, client, None, None, Source::DailyNote, 1));
+                    }
                 }
             }
         }
-    }
-    interactions.sort_by(|a, b| {
-        (a.client, a.date, a.source, a.note, a.line).cmp(&(b.client, b.date, b.source, b.note, b.line))
-    });
-    g.interactions = interactions;
-
-    // Next steps: open tasks in a client's note, its people's notes, or linking either.
-    let mut steps: BTreeMap<(ClientId, NoteId, u32), NextStep> = BTreeMap::new();
-    for (id, note) in notes.iter().enumerate() {
+        // Next steps: open tasks in a client's note, its people's notes, or linking either.
         let own = client_for(id, None);
         for task in note.tasks.iter().filter(|t| t.is_open()) {
             let mut owners: BTreeSet<ClientId> = own.into_iter().collect();
-            owners.extend(linked_clients(&resolved.targets[id], &task.links, id, &client_for));
+            owners.extend(linked(None, &mut task.links.iter().copied()));
             for client in owners {
-                steps.entry((client, id, task.line)).or_insert_with(|| NextStep {
+                f.next_steps.push(NextStep {
                     client,
                     note: id,
                     path: note.path.clone(),
@@ -592,24 +621,8 @@ pub fn build_graph(notes: &[Note], resolved: &Resolved, index: &Index, config: &
                 });
             }
         }
+        f
     }
-    g.next_steps = steps.into_values().collect();
-    (g, b.diags)
-}
-
-fn linked_clients(
-    targets: &[Target],
-    links: &[usize],
-    from: NoteId,
-    client_for: &dyn Fn(NoteId, Option<NaiveDate>) -> Option<ClientId>,
-) -> Vec<ClientId> {
-    links
-        .iter()
-        .filter_map(|&i| match targets.get(i) {
-            Some(Target::Note(t)) if *t != from => client_for(*t, None),
-            _ => None,
-        })
-        .collect()
 }
 
 /// Reports clients that share a name or alias (`client-duplicate`). An alias that

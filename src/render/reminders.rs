@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
+
 use super::i18n::{Noun, count, t};
 use super::{Style, describe, link};
 use crate::Vault;
@@ -93,7 +95,7 @@ fn section(
         return;
     }
     let lines: Vec<String> =
-        items.iter().map(|d| format!("- {}", describe(vault, figures, d, Style::Markdown))).collect();
+        items.par_iter().map(|d| format!("- {}", describe(vault, figures, d, Style::Markdown))).collect();
     match callout {
         Some(kind) => {
             let _ = writeln!(out, "> [!{kind}] {}", count(lang, items.len() as i64, Noun::Item));
