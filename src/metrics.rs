@@ -598,6 +598,30 @@ mod tests {
     }
 
     #[test]
+    fn kinds_from_type_tags_and_config() {
+        let mut config = Config::default();
+        config.kinds.tags.insert("crm".into(), crate::model::Kind::Client);
+        config.kinds.folders.insert("Companies/Clients".into(), crate::model::Kind::Client);
+        let mut notes: Vec<_> = [
+            ("a.md", "---\ntype: Client\n---\n"),
+            ("b.md", "#client/key\n"),
+            ("c.md", "#crm/acme\n"),
+            ("Companies/Clients/d.md", "plain\n"),
+            ("e.md", "---\ntype: [\"[[Apps]]\"]\n---\n#project\n"),
+        ]
+        .iter()
+        .map(|(p, t)| parse_note(p, t))
+        .collect();
+        notes.sort_by(|a, b| a.path.cmp(&b.path));
+        let v = Vault::build(std::path::Path::new("."), config, notes, Vec::new());
+        let names: Vec<&str> = v.graph.clients.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, vec!["d", "a", "b", "c"]);
+        assert_eq!(v.graph.clients[2].tier, crate::model::Tier::Key);
+        let invalid = v.diagnostics.iter().filter(|d| d.code == Code::PropertyInvalid).count();
+        assert_eq!(invalid, 0, "a `type` naming no kind is no error: {:?}", v.diagnostics);
+    }
+
+    #[test]
     fn birthdays_with_unknown_year_and_29_february() {
         let v = vault(&[
             ("A.md", "---\ntype: client\n---\n"),

@@ -329,12 +329,19 @@ impl Builder<'_> {
                 return Some(k);
             }
         }
+        // A nested tag counts as each of its parents: `#client/key` is also `#client`.
         for t in &note.tags {
-            if let Some(k) = kinds.tags.get(t) {
-                return Some(*k);
+            let mut prefix = t.as_str();
+            loop {
+                if let Some(k) = kinds.tags.get(prefix) {
+                    return Some(*k);
+                }
+                match prefix.rsplit_once('/') {
+                    Some((parent, _)) => prefix = parent,
+                    None => break,
+                }
             }
-            let root = t.split('/').next().unwrap_or(t);
-            if let Ok(k) = root.parse() {
+            if let Ok(k) = prefix.parse() {
                 return Some(k);
             }
         }
