@@ -213,7 +213,8 @@ fn collect_meta(note: &mut Note) {
     }
 }
 
-static WIKILINK_IN_TEXT: LazyLock<Regex> =
+/// A wikilink or embed in plain text: group 1 is `!` for embeds, group 2 the inner text.
+pub(crate) static WIKILINK_IN_TEXT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(!?)\[\[([^\[\]]+(?:\][^\]\[]+)*)\]\]").expect("valid regex"));
 
 /// Links inside property values (`company: "[[Acme]]"`, lists of them), positioned at

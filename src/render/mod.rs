@@ -15,6 +15,7 @@ use crate::Vault;
 use crate::config::Lang;
 use crate::metrics::{Due, DueKind, Figures};
 use crate::model::cadence::Cadence;
+use crate::parse::WIKILINK_IN_TEXT;
 use crate::resolve::Target;
 use i18n::{Noun, count, t};
 
@@ -98,8 +99,6 @@ pub fn ago(lang: Lang, days: i64) -> String {
     }
 }
 
-static WIKILINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(!?)\[\[([^\[\]]+(?:\][^\]\[]+)*)\]\]").expect("valid regex"));
 static MDLINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\[\]]*)\]\(([^()\s]+)\)").expect("valid regex"));
 
 /// Rewrites links in a task's text (written in note `from`) to full-path wikilinks, so
@@ -108,7 +107,7 @@ pub fn relink(vault: &Vault, from: usize, text: &str, style: Style) -> String {
     if !text.contains("[[") && !text.contains("](") {
         return text.to_owned();
     }
-    let wiki = WIKILINK.replace_all(text, |c: &regex::Captures<'_>| {
+    let wiki = WIKILINK_IN_TEXT.replace_all(text, |c: &regex::Captures<'_>| {
         let inner = &c[2];
         let (dest, shown) = inner.split_once('|').map_or((inner, None), |(d, s)| (d, Some(s)));
         let dest = dest.strip_suffix('\\').unwrap_or(dest);
@@ -127,11 +126,8 @@ pub fn relink(vault: &Vault, from: usize, text: &str, style: Style) -> String {
         .replace_all(&wiki, |c: &regex::Captures<'_>| {
             let shown = c[1].to_owned();
             let dest = percent_encoding::percent_decode_str(&c[2]).decode_utf8_lossy().into_owned();
-            match (style, vault.index.resolve_path(from, dest.split('#').next().unwrap_or(""))) {
-                (Style::Markdown, r) if matches!(r.target, Target::Note(_)) => {
-                    let Target::Note(i) = r.target else { unreachable!() };
-                    format!("[[{}|{shown}]]", stem(&vault.notes[i].path))
-                }
+            match (style, vault.index.resolve_path(from, dest.split('#').next().unwrap_or("")).target) {
+                (Style::Markdown, Target::Note(i)) => format!("[[{}|{shown}]]", stem(&vault.notes[i].path)),
                 (Style::Markdown, _) if c[2].contains("://") => c[0].to_owned(),
                 _ => shown,
             }
