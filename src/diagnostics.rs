@@ -239,29 +239,34 @@ fn gh_escape_prop(s: &str) -> String {
 
 /// Converts byte offsets in a text to 1-based (line, column-in-characters).
 ///
-/// Built once per note; each lookup is a binary search over line starts.
+/// Built once per note; each lookup is a binary search over line starts. Columns are
+/// counted from the previous lookup when it was earlier on the same line, so many
+/// links on one long line cost linear, not quadratic, time.
 pub struct LineIndex {
     starts: Vec<usize>,
+    last: std::cell::Cell<(usize, usize, u32)>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        LineIndex { starts, last: std::cell::Cell::new((usize::MAX, 0, 1)) }
     }
 
     /// 1-based line and character column of byte `offset` in `text`.
     pub fn position(&self, text: &str, offset: usize) -> (u32, u32) {
-        let offset = offset.min(text.len());
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
-        let mut end = offset;
-        while !text.is_char_boundary(end) {
-            end -= 1;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
         }
-        let col = text[start..end].chars().count() + 1;
-        (u32::try_from(line + 1).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX))
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let (last_line, last_offset, last_col) = self.last.get();
+        let (from, col0) =
+            if last_line == line && last_offset <= offset { (last_offset, last_col) } else { (self.starts[line], 1) };
+        let col = col0.saturating_add(u32::try_from(text[from..offset].chars().count()).unwrap_or(u32::MAX));
+        self.last.set((line, offset, col));
+        (u32::try_from(line + 1).unwrap_or(u32::MAX), col)
     }
 
     /// Byte offset where 1-based `line` starts.
@@ -282,6 +287,11 @@ mod tests {
         assert_eq!(idx.position(text, 3), (2, 1));
         let off = text.find("[[").unwrap();
         assert_eq!(idx.position(text, off), (2, 8));
+        // Going back on the same line, or to an earlier line, still counts right.
+        assert_eq!(idx.position(text, 3), (2, 1));
+        assert_eq!(idx.position(text, off), (2, 8));
+        assert_eq!(idx.position(text, 1), (1, 2));
+        assert_eq!(idx.position(text, off + 2), (2, 10));
     }
 
     #[test]

@@ -235,17 +235,26 @@ fn too_deep(yaml: &str) -> Option<(usize, u32)> {
                 rest = r.trim_start_matches(' ');
             }
         }
+        // Quoted scalars hide brackets; a backslash escapes the next character inside
+        // double quotes (`"\""`), and `''` inside single quotes toggles twice.
         let mut quote: Option<char> = None;
+        let mut escaped = false;
+        let mut prev = ' ';
         for c in trimmed.chars() {
             match (quote, c) {
+                (Some('"'), _) if escaped => escaped = false,
+                (Some('"'), '\\') => escaped = true,
                 (Some(q), c) if c == q => quote = None,
                 (Some(_), _) => {}
-                (None, '"' | '\'') if flow > 0 => quote = Some(c),
+                (None, '"' | '\'') if prev.is_whitespace() || matches!(prev, ':' | '[' | '{' | ',' | '-') => {
+                    quote = Some(c)
+                }
                 (None, '[' | '{') => flow += 1,
                 (None, ']' | '}') => flow = flow.saturating_sub(1),
-                (None, '#') if flow == 0 => break,
+                (None, '#') if prev.is_whitespace() => break,
                 _ => {}
             }
+            prev = c;
             if flow + indents.len() > MAX_DEPTH {
                 return Some((flow + indents.len(), line_no));
             }
@@ -266,6 +275,10 @@ mod simple {
 
     /// `(key, value, 0-based line)` for each property, or `None` outside the subset.
     pub(super) fn parse(yaml: &str) -> Option<Vec<(String, Value, u32)>> {
+        // Characters YAML does not allow unescaped are the YAML crate's to report.
+        if yaml.chars().any(|c| !printable(c)) {
+            return None;
+        }
         let mut out: Vec<(String, Value, u32)> = Vec::new();
         let mut open_list: Option<usize> = None;
         let mut item_indent: Option<usize> = None;
@@ -318,6 +331,12 @@ mod simple {
             out.push((key.to_owned(), value, line_no));
         }
         Some(out)
+    }
+
+    /// YAML 1.2's printable set (tab, line breaks, and no other control characters).
+    fn printable(c: char) -> bool {
+        matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+            && c != '\u{FEFF}'
     }
 
     fn flow_list(inner: &str) -> Option<Value> {
