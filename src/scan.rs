@@ -11,6 +11,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::model::Wanted;
 use crate::parse::{Note, parse_bytes};
 
 /// Notes larger than this are reported and not parsed.
@@ -123,16 +124,17 @@ pub fn scan(vault: &Path, config: &Config) -> Result<Scanned, ScanError> {
     let t = std::time::Instant::now();
     let (paths, files) = walk(vault, &Filter::new(config))?;
     crate::timing("walk", t);
-    Ok(Scanned { notes: read_notes(&paths), files })
+    Ok(Scanned { notes: read_notes(&paths, &Wanted::new(config)), files })
 }
 
 /// Reads and parses notes in parallel, keeping their order.
-pub fn read_notes(paths: &[(String, PathBuf)]) -> Vec<Note> {
-    paths.par_iter().filter_map(|(rel, path)| read_note(rel, path)).collect()
+pub fn read_notes(paths: &[(String, PathBuf)], wanted: &Wanted) -> Vec<Note> {
+    paths.par_iter().filter_map(|(rel, path)| read_note(rel, path, wanted)).collect()
 }
 
-/// Reads and parses one note; `None` when it vanished since the walk.
-pub fn read_note(rel: &str, path: &Path) -> Option<Note> {
+/// Reads and parses one note, keeping what the model reads; `None` when it vanished
+/// since the walk.
+pub fn read_note(rel: &str, path: &Path, wanted: &Wanted) -> Option<Note> {
     let unreadable = |msg: String| Note {
         path: rel.to_owned(),
         diagnostics: vec![Diagnostic::new(Code::Unreadable, rel, 1, 1, msg)],
@@ -151,7 +153,11 @@ pub fn read_note(rel: &str, path: &Path) -> Option<Note> {
         Ok(_) => {}
     }
     match std::fs::read(path) {
-        Ok(bytes) => Some(parse_bytes(rel, &bytes)),
+        Ok(bytes) => {
+            let mut note = parse_bytes(rel, &bytes);
+            wanted.compact(&mut note);
+            Some(note)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => Some(unreadable(format!("cannot read: {e}"))),
     }

@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use notify::{RecursiveMode, Watcher as _};
 
 use crate::diagnostics::{Severity, render_human};
+use crate::model::Wanted;
 use crate::parse::Note;
 use crate::scan::{self, Filter, ScanError};
 use crate::write::{self, Outcome};
@@ -201,14 +202,12 @@ impl State {
                 Ok(c) if c != config => {
                     changed.insert(config::FILE_NAME.to_owned());
                     structural = true;
-                    let rescan = c.output_dir != config.output_dir || c.ignore != config.ignore;
+                    // What is read and kept depends on the config: read everything again.
                     config = c;
                     self.filter = Filter::new(&config);
-                    if rescan {
-                        match scan::scan(&self.root, &config) {
-                            Ok(s) => (notes, files) = (s.notes, s.files),
-                            Err(e) => self.say(&format!("error: {e}")),
-                        }
+                    match scan::scan(&self.root, &config) {
+                        Ok(s) => (notes, files) = (s.notes, s.files),
+                        Err(e) => self.say(&format!("error: {e}")),
                     }
                 }
                 Ok(_) => {}
@@ -246,7 +245,7 @@ impl State {
             let keep: BTreeSet<&str> =
                 paths.iter().map(|(r, _)| r.as_str()).chain(found.iter().map(String::as_str)).collect();
             let mut change = remove_under(notes, files, rel, |p| keep.contains(p));
-            for note in scan::read_notes(&paths) {
+            for note in scan::read_notes(&paths, &Wanted::new(&self.vault.config)) {
                 change = change.max(upsert(notes, note));
             }
             for f in found {
@@ -256,7 +255,8 @@ impl State {
         }
         if meta.as_ref().is_some_and(std::fs::Metadata::is_file) {
             return if scan::is_note(rel) {
-                scan::read_note(rel, path).map_or(Change::None, |note| upsert(notes, note))
+                scan::read_note(rel, path, &Wanted::new(&self.vault.config))
+                    .map_or(Change::None, |note| upsert(notes, note))
             } else {
                 insert_file(files, rel.to_owned())
             };

@@ -114,6 +114,68 @@ pub enum Source {
     LastContact,
 }
 
+/// The property names the model reads (SPEC §2), before config aliases.
+pub const PROPERTIES: &[&str] = &[
+    "type",
+    "tags",
+    "aliases",
+    "tier",
+    "status",
+    "cadence",
+    "since",
+    "engagement",
+    "project_end",
+    "paused_until",
+    "contacts",
+    "referred_by",
+    "value",
+    "satisfaction",
+    "last_contact",
+    "company",
+    "role",
+    "email",
+    "birthday",
+    "left",
+    "moved_to",
+    "date",
+    "client",
+    "clients",
+    "with",
+    "format",
+    "initiated_by",
+    "received",
+    "severity",
+    "answered",
+    "resolved",
+];
+
+/// Which properties and inline fields are worth keeping after parsing: those the model
+/// reads, under their own names or the config's, and those the config maps to kinds.
+/// Everything else is dropped to keep parsed notes small (links in dropped
+/// properties stay, so they are still checked).
+#[derive(Debug, Clone)]
+pub struct Wanted {
+    extra: std::collections::HashSet<String>,
+}
+
+impl Wanted {
+    pub fn new(config: &Config) -> Self {
+        let extra = config.properties.keys().chain(config.kinds.properties.keys()).cloned().collect();
+        Wanted { extra }
+    }
+
+    pub fn wants(&self, key: &str) -> bool {
+        PROPERTIES.contains(&key) || self.extra.contains(key)
+    }
+
+    /// Drops what the model never reads and returns spare capacity.
+    pub fn compact(&self, note: &mut Note) {
+        note.props.retain(|p| self.wants(&p.key));
+        note.fields.retain(|f| self.wants(&f.key));
+        note.shrink();
+    }
+}
+
 /// Index into [`Graph::clients`].
 pub type ClientId = usize;
 /// Index into the scanned notes.

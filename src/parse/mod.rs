@@ -122,6 +122,19 @@ impl Note {
         self.props.iter().find(|p| p.key == key)
     }
 
+    /// Returns spare capacity of every list to the allocator.
+    pub fn shrink(&mut self) {
+        self.props.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.aliases.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.fields.shrink_to_fit();
+        self.tasks.shrink_to_fit();
+        self.log.shrink_to_fit();
+        self.headings.shrink_to_fit();
+        self.blocks.shrink_to_fit();
+    }
+
     /// The file name without `.md`.
     pub fn name(&self) -> &str {
         let file = self.path.rsplit('/').next().unwrap_or(&self.path);
