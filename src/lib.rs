@@ -159,13 +159,18 @@ impl Vault {
         let t = std::time::Instant::now();
         let figures = self.figures(today);
         timing("metrics", t);
+        self.generate_from(&figures)
+    }
+
+    /// Renders both generated notes from figures already computed.
+    pub fn generate_from(&self, figures: &metrics::Figures) -> Vec<Generated> {
         let t = std::time::Instant::now();
         let (reminders, dashboard) = self.generated_paths();
-        let r = render::reminders::render(self, &figures, &dashboard);
-        let d = render::dashboard::render(self, &figures, &reminders);
+        let r = render::reminders::render(self, figures, &dashboard);
+        let d = render::dashboard::render(self, figures, &reminders);
         let out = vec![
-            Generated { rel: reminders, content: write::compose(&r, today) },
-            Generated { rel: dashboard, content: write::compose(&d, today) },
+            Generated { rel: reminders, content: write::compose(&r, figures.today) },
+            Generated { rel: dashboard, content: write::compose(&d, figures.today) },
         ];
         timing("render", t);
         out

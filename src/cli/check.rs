@@ -37,7 +37,7 @@ pub(crate) fn findings(vault: &Vault, today: NaiveDate) -> Result<Vec<Diagnostic
     let figures = vault.figures(today);
     diags.extend(metrics::findings(&vault.graph, &figures, &|i| vault.notes[i].path.clone()));
     write::output_folder(&vault.root, &vault.config.output_dir)?;
-    for g in vault.generate(today) {
+    for g in vault.generate_from(&figures) {
         match write::plan(&vault.root, &g.rel, &g.content, false)? {
             W::Unchanged => {}
             W::Refused(d) => diags.push(d),
