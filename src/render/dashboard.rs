@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::i18n::{Noun, count, t};
+use super::i18n::{Noun, count, decimal, t, word};
 use super::{cadence_text, cell, link};
 use crate::Vault;
 use crate::config::Lang;
@@ -83,7 +83,7 @@ pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String 
     let _ = writeln!(out, "## {}\n", t(lang, "Portfolio", "Портфель"));
     let _ = writeln!(out, "| {} | {} |\n|---|---|", t(lang, "Figure", "Показатель"), t(lang, "Value", "Значение"));
     let joined = |m: &std::collections::BTreeMap<String, usize>| {
-        m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+        m.iter().map(|(k, v)| format!("{} {v}", word(lang, k))).collect::<Vec<_>>().join(", ")
     };
     let rows: Vec<(&str, String)> = vec![
         (t(lang, "Clients", "Клиенты"), format!("{} ({})", g.clients.len(), joined(&p.by_tier))),
@@ -116,8 +116,8 @@ pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String 
         (
             t(lang, "Median feedback answer time", "Медианное время ответа на обращения"),
             p.median_answer_days.map_or("—".into(), |d| match lang {
-                Lang::En => format!("{d:.1} days"),
-                Lang::Ru => format!("{d:.1} дн."),
+                Lang::En => format!("{} days", decimal(lang, d)),
+                Lang::Ru => format!("{} дн.", decimal(lang, d)),
             }),
         ),
         (t(lang, "Open feedback", "Открытые обращения"), p.open_feedback.to_string()),
@@ -143,12 +143,12 @@ pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String 
     for f in order {
         let c = &g.clients[f.client];
         let dash = || "—".to_owned();
-        let formats =
-            if f.formats.is_empty() { dash() } else { format!("{}: {}", f.formats.len(), f.formats.join(", ")) };
+        let names: Vec<String> = f.formats.iter().map(|x| word(lang, x)).collect();
+        let formats = if names.is_empty() { dash() } else { format!("{}: {}", names.len(), names.join(", ")) };
         let row = [
             link(&c.path),
-            c.tier.as_str().to_owned(),
-            c.status.as_str().to_owned(),
+            word(lang, c.tier.as_str()),
+            word(lang, c.status.as_str()),
             state_word(lang, f.state).to_owned(),
             f.last_contact.map_or_else(dash, |d| d.to_string()),
             f.days_since.map_or_else(dash, |d| d.to_string()),
@@ -189,7 +189,7 @@ pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String 
     } else {
         let _ = writeln!(out, "```mermaid\npie showData\n    title {}", t(lang, "Formats", "Форматы"));
         for (f, n) in &p.formats {
-            let _ = writeln!(out, "    \"{}\" : {n}", f.replace('"', "'"));
+            let _ = writeln!(out, "    \"{}\" : {n}", word(lang, f).replace('"', "'"));
         }
         let _ = writeln!(out, "```");
     }

@@ -76,6 +76,47 @@ pub fn t(lang: Lang, en: &'static str, ru: &'static str) -> &'static str {
     }
 }
 
+/// A model word (tier, status, format, state) in the report's language.
+pub fn word(lang: Lang, w: &str) -> String {
+    let ru = match w {
+        "key" => "ключевой",
+        "supporting" => "поддерживающий",
+        "active" => "активный",
+        "prospect" => "потенциальный",
+        "paused" => "на паузе",
+        "former" => "бывший",
+        "overdue" => "просрочен",
+        "soon" => "скоро",
+        "ok" => "в норме",
+        "scheduled" => "запланирован",
+        "silent" => "без напоминаний",
+        "meeting" => "встреча",
+        "call" => "звонок",
+        "email" => "письмо",
+        "chat" => "чат",
+        "message" => "сообщение",
+        "lunch" => "обед",
+        "event" => "мероприятие",
+        "visit" => "визит",
+        "other" => "другое",
+        "unspecified" => "не указан",
+        _ => return w.to_owned(),
+    };
+    match lang {
+        Lang::En => w.to_owned(),
+        Lang::Ru => ru.to_owned(),
+    }
+}
+
+/// A decimal number with one digit after the separator (`1.5`, `1,5`).
+pub fn decimal(lang: Lang, x: f64) -> String {
+    let s = format!("{x:.1}");
+    match lang {
+        Lang::En => s,
+        Lang::Ru => s.replace('.', ","),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
