@@ -71,6 +71,40 @@ pub struct Index {
     aliases: HashMap<String, Vec<usize>>,
     note_by_key: HashMap<String, usize>,
     file_by_key: HashMap<String, usize>,
+    /// Each note's headings and block ids, normalised once, when a link first asks.
+    anchors: Vec<std::sync::OnceLock<Anchors>>,
+}
+
+/// A note's anchors in lookup form: heading key → positions (in order), block ids.
+#[derive(Debug, Default)]
+struct Anchors {
+    headings: HashMap<String, Vec<usize>>,
+    blocks: std::collections::HashSet<String>,
+}
+
+impl Anchors {
+    fn new(note: &Note) -> Self {
+        let mut headings: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, h) in note.headings.iter().enumerate() {
+            headings.entry(heading_key(h)).or_default().push(i);
+        }
+        Anchors { headings, blocks: note.blocks.iter().cloned().collect() }
+    }
+
+    /// True for a heading path (`H1#H2`, each below the one before) or a block (`^id`).
+    fn has(&self, anchor: &str) -> bool {
+        if let Some(block) = anchor.strip_prefix('^') {
+            return self.blocks.contains(&block.to_lowercase());
+        }
+        let mut from = 0;
+        for part in anchor.split('#').filter(|p| !p.trim().is_empty()) {
+            let Some(at) = self.headings.get(&heading_key(part)).and_then(|ps| ps.iter().find(|&&p| p >= from)) else {
+                return false;
+            };
+            from = at + 1;
+        }
+        true
+    }
 }
 
 /// The result of resolving a link, with what was wrong with it.
@@ -100,6 +134,7 @@ impl Index {
             }
         }
         Index {
+            anchors: (0..notes.len()).map(|_| std::sync::OnceLock::new()).collect(),
             note_by_key: note_keys.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect(),
             file_by_key: file_keys.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect(),
             note_keys,
@@ -175,6 +210,14 @@ impl Index {
     /// The notes that carry `name` as an alias.
     pub fn alias_owners(&self, name: &str) -> &[usize] {
         self.aliases.get(&key(name.trim())).map_or(&[], Vec::as_slice)
+    }
+
+    /// True when note `i` has the heading path or block `anchor` names.
+    pub fn has_anchor(&self, notes: &[Note], i: usize, anchor: &str) -> bool {
+        match self.anchors.get(i) {
+            Some(cell) => cell.get_or_init(|| Anchors::new(&notes[i])).has(anchor),
+            None => notes.get(i).is_some_and(|n| has_anchor(n, anchor)),
+        }
     }
 
     /// The vault path of note `i`.
@@ -306,7 +349,7 @@ fn report(
                 );
             }
             if let Some(anchor) = link.anchor.as_deref().filter(|a| !a.is_empty()) {
-                if !has_anchor(&notes[i], anchor) {
+                if !index.has_anchor(notes, i, anchor) {
                     let what = if anchor.starts_with('^') { "block" } else { "heading" };
                     diags.push(at(
                         Code::LinkAnchorMissing,
@@ -328,20 +371,7 @@ fn report(
 
 /// True when `note` has the heading path (`H1#H2`) or block (`^id`) named by `anchor`.
 pub fn has_anchor(note: &Note, anchor: &str) -> bool {
-    if let Some(block) = anchor.strip_prefix('^') {
-        let b = block.to_lowercase();
-        return note.blocks.contains(&b);
-    }
-    let headings: Vec<String> = note.headings.iter().map(|h| heading_key(h)).collect();
-    let mut from = 0;
-    for part in anchor.split('#').filter(|p| !p.trim().is_empty()) {
-        let want = heading_key(part);
-        match headings[from..].iter().position(|h| *h == want) {
-            Some(p) => from += p + 1,
-            None => return false,
-        }
-    }
-    true
+    Anchors::new(note).has(anchor)
 }
 
 #[cfg(test)]
