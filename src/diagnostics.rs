@@ -188,12 +188,23 @@ pub fn render_human(diags: &[Diagnostic], color: bool) -> String {
             (true, Severity::Error) => (format!("\x1b[1;31m{}", d.severity.as_str()), "\x1b[0m"),
             (true, Severity::Warning) => (format!("\x1b[1;33m{}", d.severity.as_str()), "\x1b[0m"),
         };
-        let _ = writeln!(out, "{}:{}:{}: {sev}[{}]{reset}: {}", d.path, d.line, d.column, d.code.as_str(), d.message);
+        let (path, msg) = (visible(&d.path), visible(&d.message));
+        let _ = writeln!(out, "{path}:{}:{}: {sev}[{}]{reset}: {msg}", d.line, d.column, d.code.as_str());
         if let Some(hint) = &d.hint {
-            let _ = writeln!(out, "  = hint: {hint}");
+            let _ = writeln!(out, "  = hint: {}", visible(hint));
         }
     }
     out
+}
+
+/// Control characters (a newline in a file name, a NUL in a note) escaped, so one
+/// finding stays one line on a terminal.
+fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        s.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 /// Renders diagnostics as one JSON array of objects.
@@ -299,6 +310,12 @@ mod tests {
         for c in Code::ALL {
             assert_eq!(c.as_str().parse::<Code>().unwrap(), c);
         }
+    }
+
+    #[test]
+    fn human_output_keeps_one_finding_per_line() {
+        let d = Diagnostic::new(Code::LinkBroken, "odd\nname.md", 1, 1, "a\u{0}b");
+        assert_eq!(render_human(&[d], false), "odd\\nname.md:1:1: warning[link-broken]: a\\u{0}b\n");
     }
 
     #[test]

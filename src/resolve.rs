@@ -330,7 +330,12 @@ fn report(
         }
         Target::Note(i) => {
             if !r.also.is_empty() {
-                let others: Vec<&str> = r.also.iter().map(|&j| notes[j].path.as_str()).collect();
+                // Name a few alternatives, not thousands.
+                let mut others: Vec<&str> = r.also.iter().take(5).map(|&j| notes[j].path.as_str()).collect();
+                let more = format!("{} more", r.also.len().saturating_sub(5));
+                if r.also.len() > 5 {
+                    others.push(&more);
+                }
                 diags.push(
                     at(
                         Code::LinkAmbiguous,

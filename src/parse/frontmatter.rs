@@ -158,12 +158,9 @@ pub fn parse(path: &str, block: &Block<'_>, diags: &mut Vec<Diagnostic>) -> Vec<
     let lines = key_lines(yaml);
     map.into_iter()
         .filter_map(|(k, v)| {
-            let key = scalar_key(&k)?;
-            let line = lines
-                .iter()
-                .find(|(name, _)| name.eq_ignore_ascii_case(&key) || name.to_lowercase() == key.to_lowercase())
-                .map_or(block.first_line, |(_, l)| block.first_line + *l);
-            Some(Property { key: key.to_lowercase(), value: convert(v), line })
+            let key = scalar_key(&k)?.to_lowercase();
+            let line = lines.get(&key).map_or(block.first_line, |l| block.first_line + *l);
+            Some(Property { key, value: convert(v), line })
         })
         .collect()
 }
@@ -191,10 +188,10 @@ fn convert(v: serde_yaml::Value) -> Value {
     }
 }
 
-/// Top-level keys and their 0-based line within the YAML, found textually
-/// (the YAML crate keeps no positions).
-fn key_lines(yaml: &str) -> Vec<(String, u32)> {
-    let mut out = Vec::new();
+/// Top-level keys (lower-cased) and the 0-based line of their first appearance within
+/// the YAML, found textually (the YAML crate keeps no positions).
+fn key_lines(yaml: &str) -> std::collections::HashMap<String, u32> {
+    let mut out = std::collections::HashMap::new();
     for (i, line) in yaml.lines().enumerate() {
         if line.starts_with([' ', '\t', '-', '#']) || line.is_empty() {
             continue;
@@ -202,7 +199,7 @@ fn key_lines(yaml: &str) -> Vec<(String, u32)> {
         let Some(colon) = line.find(':') else { continue };
         let key = line[..colon].trim().trim_matches(['"', '\'']);
         if !key.is_empty() {
-            out.push((key.to_owned(), u32::try_from(i).unwrap_or(0)));
+            out.entry(key.to_lowercase()).or_insert(u32::try_from(i).unwrap_or(0));
         }
     }
     out
@@ -280,6 +277,7 @@ mod simple {
             return None;
         }
         let mut out: Vec<(String, Value, u32)> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         let mut open_list: Option<usize> = None;
         let mut item_indent: Option<usize> = None;
         for (i, raw) in yaml.lines().enumerate() {
@@ -313,7 +311,8 @@ mod simple {
             if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
                 return None;
             }
-            if !(rest.is_empty() || rest.starts_with(' ')) || out.iter().any(|(k, _, _)| k == key) {
+            // A repeated key is an error the YAML crate reports.
+            if !(rest.is_empty() || rest.starts_with(' ')) || !seen.insert(key) {
                 return None;
             }
             let rest = rest.trim();

@@ -238,7 +238,8 @@ fn property_links(note: &mut Note, text: &str, idx: &LineIndex, block: &frontmat
     let yaml_offset = text.find('\n').map_or(text.len(), |i| i + 1);
     let mut search_from = yaml_offset;
     let props = std::mem::take(&mut note.props);
-    for p in &props {
+    // Aliases and tags are names, not links, even when written like one.
+    for p in props.iter().filter(|p| !matches!(p.key.as_str(), "aliases" | "alias" | "tags" | "tag")) {
         let key_offset = idx.line_start(p.line as usize).max(yaml_offset);
         for s in p.value.texts().iter().filter(|s| s.contains("[[")) {
             for m in WIKILINK_IN_TEXT.captures_iter(s) {
@@ -322,6 +323,13 @@ mod tests {
             (n.links[1].target.as_str(), n.links[1].anchor.as_deref(), n.links[1].line),
             ("B", Some("Intro"), 5)
         );
+    }
+
+    #[test]
+    fn aliases_are_not_links() {
+        let n = parse_note("a.md", "---\naliases: [\"[[Not a link]]\"]\nrelated: \"[[Real]]\"\n---\n");
+        let targets: Vec<&str> = n.links.iter().map(|l| l.target.as_str()).collect();
+        assert_eq!(targets, vec!["Real"]);
     }
 
     #[test]
