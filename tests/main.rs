@@ -6,6 +6,8 @@
 mod common;
 
 mod check;
+mod faults;
+mod hostile;
 mod model;
 mod report;
 mod watch;

@@ -1,0 +1,292 @@
+//! Integration tests: faults while writing the generated notes.
+//!
+//! A report that cannot finish must leave the previous generated notes byte-identical
+//! and no temporary files behind (exit 2), and a run killed between writing the
+//! temporary file and renaming it must leave the old note intact, with the next run
+//! cleaning up. Faults are injected from outside: a read-only output folder, a full
+//! file system (a 256 KiB tmpfs), and `RAPPORT_TEST_CRASH_BEFORE_RENAME`.
+//!
+//! The tests run as root in CI, where some faults cannot be made the ordinary way
+//! (mode 0555 does not stop root). Each test detects that and either uses a stronger
+//! tool (`chattr +i`, `mount`) or skips the assertion it cannot make, saying so on stderr.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt as _;
+use std::os::unix::process::ExitStatusExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::common::*;
+
+/// Runs `rapport --vault <vault> <args…>` with extra environment variables.
+fn rapport_env(vault: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rapport"));
+    cmd.arg("--vault").arg(vault).args(args).env_remove("RAPPORT_VAULT").env("NO_COLOR", "1");
+    cmd.env_remove("RAPPORT_TEST_CRASH_BEFORE_RENAME");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run rapport")
+}
+
+/// A run that ended by itself, without a panic.
+fn assert_no_panic(o: &Output) {
+    assert!(o.status.code().is_some(), "killed by signal {:?}\nstderr:\n{}", o.status.signal(), stderr(o));
+    assert!(!stderr(o).contains("panicked"), "panicked:\n{}", stderr(o));
+}
+
+/// Names of the temporary files of atomic writes (`.rapport-*.tmp`) in a folder.
+fn temporaries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".rapport-") && n.ends_with(".tmp"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// A small vault: two clients, a person and an interaction.
+fn small_vault(v: &Path) {
+    write(
+        v,
+        "Clients/Acme.md",
+        "---\ntype: client\ntier: key\nsince: 2024-01-10\n---\n# Acme\n\n- 2026-11-02 call — renewal with [[Anna]]\n- [ ] send proposal 📅 2026-11-25\n",
+    );
+    write(
+        v,
+        "Clients/Globex.md",
+        "---\ntype: client\ntier: supporting\n---\n# Globex\n\n- 2026-08-01 meeting — kickoff\n",
+    );
+    write(v, "People/Anna.md", "---\ntype: person\ncompany: \"[[Acme]]\"\nbirthday: 1990-12-01\n---\n# Anna\n");
+    write(
+        v,
+        "Interactions/2026-11-15 Globex call.md",
+        "---\ntype: interaction\ndate: 2026-11-15\nclient: \"[[Globex]]\"\nformat: call\n---\nNotes.\n",
+    );
+}
+
+/// Writes the generated notes for 2026-11-20 and returns their bytes.
+fn first_report(v: &Path) -> (Vec<u8>, Vec<u8>) {
+    let o = rapport(v, &["report", "--today", "2026-11-20"]);
+    assert_eq!(code(&o), 0, "first report failed:\n{}", stderr(&o));
+    let r = fs::read(v.join("CRM/Reminders.md")).expect("Reminders.md");
+    let d = fs::read(v.join("CRM/Dashboard.md")).expect("Dashboard.md");
+    assert!(String::from_utf8_lossy(&r).contains("as_of: 2026-11-20"));
+    (r, d)
+}
+
+/// Restores a path's mode when dropped (so the temporary folder can be removed).
+struct ModeGuard(PathBuf, u32);
+impl Drop for ModeGuard {
+    fn drop(&mut self) {
+        let _ = fs::set_permissions(&self.0, fs::Permissions::from_mode(self.1));
+    }
+}
+
+/// Clears the immutable attribute when dropped.
+struct ImmutableGuard(PathBuf);
+impl Drop for ImmutableGuard {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
+}
+
+/// Unmounts when dropped (lazily if the file system is still busy).
+struct MountGuard(PathBuf);
+impl Drop for MountGuard {
+    fn drop(&mut self) {
+        let ok = Command::new("umount").arg(&self.0).status().is_ok_and(|s| s.success());
+        if !ok {
+            let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+        }
+    }
+}
+
+/// True when a file can be created in `dir` (mode bits do not stop root).
+fn can_create_in(dir: &Path) -> bool {
+    let probe = dir.join(".faults-probe");
+    let ok = fs::write(&probe, "x").is_ok();
+    let _ = fs::remove_file(&probe);
+    ok
+}
+
+// (a) ---------------------------------------------------------------------------------
+
+#[test]
+fn read_only_output_folder_keeps_the_old_notes() {
+    let (_tmp, v) = vault("demo");
+    fs::remove_dir_all(v.join("CRM")).expect("start without generated notes");
+    let (old_r, old_d) = first_report(&v);
+    let crm = v.join("CRM");
+    let _mode = ModeGuard(crm.clone(), 0o755);
+    fs::set_permissions(&crm, fs::Permissions::from_mode(0o555)).expect("chmod 555");
+    let mut _immutable = None;
+    if can_create_in(&crm) {
+        // Root: mode 0555 does not stop writes. The immutable attribute does (no entry
+        // can be created, renamed or removed in the folder, even by root); without
+        // `chattr` (or on a file system without attributes, like tmpfs) the assertion
+        // cannot be made here.
+        let made = Command::new("chattr").arg("+i").arg(&crm).status().is_ok_and(|s| s.success());
+        if made {
+            _immutable = Some(ImmutableGuard(crm.clone()));
+        }
+        if !made || can_create_in(&crm) {
+            eprintln!(
+                "read_only_output_folder: writes to a 0555 folder are not blocked here (root, no chattr +i); skipped"
+            );
+            let o = rapport(&v, &["report", "--today", "2026-11-23"]);
+            assert_no_panic(&o);
+            return;
+        }
+    }
+    let o = rapport(&v, &["report", "--today", "2026-11-23"]);
+    assert_no_panic(&o);
+    assert_eq!(
+        code(&o),
+        2,
+        "a folder that cannot be written is an I/O error\nstdout:\n{}\nstderr:\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("CRM"), "the error names the folder or file:\n{}", stderr(&o));
+    assert_eq!(fs::read(crm.join("Reminders.md")).unwrap(), old_r, "old Reminders.md changed");
+    assert_eq!(fs::read(crm.join("Dashboard.md")).unwrap(), old_d, "old Dashboard.md changed");
+    assert_eq!(temporaries(&crm), Vec::<String>::new(), "temporary files left behind");
+    // `check` only reads: it still works, and calls the notes stale.
+    let o = rapport(&v, &["check", "--today", "2026-11-23"]);
+    assert_no_panic(&o);
+    assert!(stdout(&o).contains("report-stale"), "{}", stdout(&o));
+}
+
+// (b) ---------------------------------------------------------------------------------
+
+#[test]
+fn disk_full_keeps_the_old_notes() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mnt = tmp.path().join("small-disk");
+    fs::create_dir(&mnt).expect("mkdir");
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+        .arg(&mnt)
+        .output()
+        .map(|o| (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned()));
+    let mounted = match mounted {
+        Ok((true, _)) => MountGuard(mnt.clone()),
+        Ok((false, err)) => {
+            eprintln!("disk_full: cannot mount a tmpfs here ({}); skipped", err.trim());
+            return;
+        }
+        Err(e) => {
+            eprintln!("disk_full: no `mount` here ({e}); skipped");
+            return;
+        }
+    };
+    let v = mnt.join("vault");
+    small_vault(&v);
+    let (old_r, old_d) = first_report(&v);
+    let crm = v.join("CRM");
+
+    // Fill the file system: big writes, then single bytes until ENOSPC.
+    let filler = mnt.join("filler");
+    {
+        use std::io::Write as _;
+        let mut f = fs::File::create(&filler).expect("create filler");
+        let chunk = vec![b'x'; 4096];
+        while f.write_all(&chunk).is_ok() {}
+        while f.write_all(b"x").and_then(|()| f.flush()).is_ok() {}
+        let _ = f.sync_all();
+    }
+    assert!(fs::write(mnt.join("probe"), vec![b'y'; 8192]).is_err(), "the file system is not full");
+    let _ = fs::remove_file(mnt.join("probe"));
+
+    let o = rapport(&v, &["check", "--today", "2026-11-23"]);
+    assert_no_panic(&o);
+    let o = rapport(&v, &["report", "--today", "2026-11-23"]);
+    assert_no_panic(&o);
+    assert_eq!(code(&o), 2, "a full disk is an I/O error\nstdout:\n{}\nstderr:\n{}", stdout(&o), stderr(&o));
+    assert_eq!(fs::read(crm.join("Reminders.md")).unwrap(), old_r, "old Reminders.md changed");
+    assert_eq!(fs::read(crm.join("Dashboard.md")).unwrap(), old_d, "old Dashboard.md changed");
+    assert_eq!(temporaries(&crm), Vec::<String>::new(), "temporary files left behind");
+
+    // With space again, the next run succeeds.
+    fs::remove_file(&filler).expect("free space");
+    let o = rapport(&v, &["report", "--today", "2026-11-23"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(read(&v, "CRM/Reminders.md").contains("as_of: 2026-11-23"));
+    drop(mounted);
+}
+
+// (c) ---------------------------------------------------------------------------------
+
+const CRASH: (&str, &str) = ("RAPPORT_TEST_CRASH_BEFORE_RENAME", "1");
+
+#[test]
+fn killed_between_temp_write_and_rename() {
+    let (_tmp, v) = vault("demo");
+    fs::remove_dir_all(v.join("CRM")).expect("start without generated notes");
+    let (old_r, _) = first_report(&v);
+    let crm = v.join("CRM");
+
+    let o = rapport_env(&v, &["report", "--today", "2026-11-23"], &[CRASH]);
+    assert!(!o.status.success(), "the crash hook did not fire");
+    assert_eq!(o.status.signal(), Some(6), "expected SIGABRT, got {:?}\n{}", o.status, stderr(&o));
+    assert_eq!(fs::read(crm.join("Reminders.md")).unwrap(), old_r, "old note changed by a killed run");
+    let left = temporaries(&crm);
+    assert_eq!(left.len(), 1, "one temporary file left by the killed run: {left:?}");
+    // The temporary file holds the complete new note, but it is not the note.
+    let tmp_text = fs::read_to_string(crm.join(&left[0])).expect("read temp");
+    assert!(tmp_text.contains("as_of: 2026-11-23"), "{tmp_text}");
+
+    // A leftover temporary file is hidden: `check` does not read it as a note.
+    let o = rapport(&v, &["check", "--today", "2026-11-23"]);
+    assert_no_panic(&o);
+    assert!(!stdout(&o).contains(".rapport-") && !stderr(&o).contains(".rapport-"), "{}", stdout(&o));
+
+    // The next normal run cleans up and completes.
+    let o = rapport(&v, &["report", "--today", "2026-11-23"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(temporaries(&crm), Vec::<String>::new(), "temporary file not cleaned up");
+    let new = read(&v, "CRM/Reminders.md");
+    assert!(new.contains("as_of: 2026-11-23"), "{new}");
+    assert!(read(&v, "CRM/Dashboard.md").contains("as_of: 2026-11-23"));
+    // And the result is the same as an uninterrupted run's.
+    let o = rapport(&v, &["check", "--today", "2026-11-23"]);
+    assert!(!stdout(&o).contains("report-stale"), "{}", stdout(&o));
+}
+
+#[test]
+fn killed_during_the_very_first_write_leaves_no_note() {
+    let (_tmp, v) = empty_vault();
+    small_vault(&v);
+    let o = rapport_env(&v, &["report", "--today", "2026-11-23"], &[CRASH]);
+    assert_eq!(o.status.signal(), Some(6), "expected SIGABRT, got {:?}\n{}", o.status, stderr(&o));
+    let crm = v.join("CRM");
+    // No half-written note under the real name: only the temporary file.
+    assert!(!crm.join("Reminders.md").exists() && !crm.join("Dashboard.md").exists());
+    assert_eq!(temporaries(&crm).len(), 1);
+    let o = rapport(&v, &["report", "--today", "2026-11-23"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(temporaries(&crm), Vec::<String>::new());
+    assert!(read(&v, "CRM/Reminders.md").contains("as_of: 2026-11-23"));
+    assert!(read(&v, "CRM/Dashboard.md").contains("as_of: 2026-11-23"));
+}
+
+#[test]
+fn dry_run_leaves_temporaries_and_notes_alone() {
+    // `--dry-run` writes nothing, so it must not clean up either.
+    let (_tmp, v) = empty_vault();
+    small_vault(&v);
+    let (old_r, _) = first_report(&v);
+    let o = rapport_env(&v, &["report", "--today", "2026-11-23"], &[CRASH]);
+    assert_eq!(o.status.signal(), Some(6));
+    let crm = v.join("CRM");
+    let left = temporaries(&crm);
+    let o = rapport(&v, &["report", "--today", "2026-11-23", "--dry-run"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(temporaries(&crm), left);
+    assert_eq!(fs::read(crm.join("Reminders.md")).unwrap(), old_r);
+}
