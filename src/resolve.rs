@@ -227,6 +227,10 @@ impl Index {
 
     /// Resolves one link of note `from`.
     pub fn resolve_link(&self, from: usize, link: &Link) -> Resolution {
+        // `[[#Heading]]` and `[text](#Heading)` point into the note itself.
+        if link.target.trim().is_empty() {
+            return Resolution { target: Target::Note(from), also: Vec::new() };
+        }
         match link.kind {
             LinkKind::Markdown => self.resolve_path(from, &link.target),
             LinkKind::Wiki | LinkKind::Embed => self.resolve_name(from, &link.target),
@@ -444,6 +448,15 @@ mod tests {
         assert_eq!(idx.resolve_path(0, "../../x.md").target, Target::Broken);
         assert_eq!(idx.resolve_path(1, "../x.md").target, Target::Broken);
         assert_eq!(idx.resolve_path(1, "doc.pdf").target, Target::File(1));
+    }
+
+    #[test]
+    fn links_into_the_same_note() {
+        let notes = vec![parse_note("a.md", "# Intro\n[[#Intro]] [x](#Intro) [[#Missing]] [y](#Gone)\n")];
+        let r = resolve(&notes, &[], &Index::new(&notes, &[]));
+        assert_eq!(r.targets[0], vec![Target::Note(0); 4]);
+        let missing: Vec<_> = r.diagnostics.iter().map(|d| (d.code, d.column)).collect();
+        assert_eq!(missing, vec![(Code::LinkAnchorMissing, 24), (Code::LinkAnchorMissing, 37)]);
     }
 
     #[test]
