@@ -229,7 +229,9 @@ impl State {
             old.files = files;
             old.rebuild(config, notes, &indices)
         };
+        let t = Instant::now();
         let written = self.write();
+        crate::timing("write", t);
         let list: Vec<&str> = changed.iter().map(String::as_str).take(3).collect();
         let more = if changed.len() > 3 { format!(", +{}", changed.len() - 3) } else { String::new() };
         self.line(&format!("{} changed ({}{more})", changed.len(), list.join(", ")), &written, start);
