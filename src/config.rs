@@ -183,6 +183,18 @@ pub fn load(vault: &Path) -> Result<Config, ConfigError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
         Err(source) => return Err(ConfigError::Io { path: path.display().to_string(), source }),
     };
+    // An absolute output folder inside the vault is the same as its relative path;
+    // one elsewhere stays absolute, and writing refuses it.
+    let out = Path::new(&config.output_dir);
+    if out.is_absolute() {
+        let abs = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+        let roots = [vault.canonicalize().ok(), Some(vault.to_path_buf())];
+        let rel =
+            roots.iter().flatten().find_map(|root| abs.strip_prefix(root).ok().or_else(|| out.strip_prefix(root).ok()));
+        if let Some(rel) = rel.filter(|r| !r.as_os_str().is_empty()) {
+            config.output_dir = rel.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+        }
+    }
     // Obsidian's own daily-notes settings, unless the config says otherwise.
     if let Some((folder, format)) = obsidian_daily_notes(vault) {
         config.daily_notes.folder = config.daily_notes.folder.or(folder);

@@ -139,6 +139,12 @@ fn output_folder_escaping_the_vault_is_refused() {
 
     write(&v, "rapport.toml", "output_dir = \"/tmp\"\n");
     assert_eq!(code(&report(&v, &[])), 2);
+
+    // An absolute path inside the vault is fine.
+    let inside = v.canonicalize().unwrap().join("Reports");
+    write(&v, "rapport.toml", &format!("output_dir = \"{}\"\n", inside.display()));
+    assert_eq!(code(&report(&v, &[])), 0, "{}", stderr(&report(&v, &[])));
+    assert!(v.join("Reports/Reminders.md").exists());
 }
 
 #[test]
