@@ -350,8 +350,7 @@ pub fn reminders(g: &Graph, config: &Config, today: NaiveDate, figures: &[Client
 }
 
 /// Computes the portfolio figures.
-pub fn portfolio(g: &Graph, config: &Config, today: NaiveDate, figures: &[ClientFigures]) -> Portfolio {
-    let _ = config;
+pub fn portfolio(g: &Graph, today: NaiveDate, figures: &[ClientFigures]) -> Portfolio {
     let mut p = Portfolio::default();
     let year_ago = minus(today, 365);
     for f in figures {
@@ -431,7 +430,7 @@ fn median(sorted: &[i64]) -> Option<f64> {
 pub fn compute(g: &Graph, config: &Config, today: NaiveDate) -> Figures {
     let clients = client_figures(g, config, today);
     let due = reminders(g, config, today, &clients);
-    let portfolio = portfolio(g, config, today, &clients);
+    let portfolio = portfolio(g, today, &clients);
     Figures { today, clients, due, portfolio }
 }
 
