@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate};
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic};
@@ -181,7 +182,7 @@ pub fn client_figures(g: &Graph, config: &Config, today: NaiveDate) -> Vec<Clien
         }
     }
     g.clients
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(cid, c)| {
             let all = g.interactions_of(cid);

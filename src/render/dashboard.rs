@@ -2,11 +2,13 @@
 
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
+
 use super::i18n::{Noun, count, decimal, t, word};
 use super::{cadence_text, cell, link};
 use crate::Vault;
 use crate::config::Lang;
-use crate::metrics::{Figures, State};
+use crate::metrics::{ClientFigures, Figures, State};
 
 fn pct(a: usize, b: usize) -> String {
     if b == 0 { "—".into() } else { format!("{}%", (a as f64 * 100.0 / b as f64).round()) }
@@ -140,32 +142,9 @@ pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String 
     let _ = writeln!(out, "{head}\n|---|---|---|---|---|---:|---|---|---:|---:|---:|---|---|---|---:|---:|---:|");
     let mut order: Vec<_> = figures.clients.iter().collect();
     order.sort_by(|a, b| (a.state, &g.clients[a.client].path).cmp(&(b.state, &g.clients[b.client].path)));
-    for f in order {
-        let c = &g.clients[f.client];
-        let dash = || "—".to_owned();
-        let names: Vec<String> = f.formats.iter().map(|x| word(lang, x)).collect();
-        let formats = if names.is_empty() { dash() } else { format!("{}: {}", names.len(), names.join(", ")) };
-        let row = [
-            link(&c.path),
-            word(lang, c.tier.as_str()),
-            word(lang, c.status.as_str()),
-            state_word(lang, f.state).to_owned(),
-            f.last_contact.map_or_else(dash, |d| d.to_string()),
-            f.days_since.map_or_else(dash, |d| d.to_string()),
-            f.cadence.map_or_else(dash, |x| cadence_text(lang, x)),
-            f.next_due.map_or_else(dash, |d| d.to_string()),
-            f.interactions_90d.to_string(),
-            f.interactions_365d.to_string(),
-            f.mean_interval_days.map_or_else(dash, |d| format!("{d:.0}")),
-            formats,
-            format!("{} / {}", f.initiated_us, f.initiated_them),
-            format!("{} ({})", f.open_next_steps, f.overdue_next_steps),
-            f.referrals.to_string(),
-            c.satisfaction.map_or_else(dash, |s| format!("{s}")),
-            c.value.map_or_else(dash, num),
-        ];
-        let cells: Vec<String> = row.iter().map(|s| cell(s)).collect();
-        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    let rows: Vec<String> = order.par_iter().map(|f| client_row(vault, f, lang)).collect();
+    for r in rows {
+        out.push_str(&r);
     }
     out.push('\n');
 
@@ -194,4 +173,34 @@ pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String 
         let _ = writeln!(out, "```");
     }
     out
+}
+
+/// One row of the client table.
+fn client_row(vault: &Vault, f: &ClientFigures, lang: Lang) -> String {
+    let g = &vault.graph;
+    let c = &g.clients[f.client];
+    let dash = || "—".to_owned();
+    let names: Vec<String> = f.formats.iter().map(|x| word(lang, x)).collect();
+    let formats = if names.is_empty() { dash() } else { format!("{}: {}", names.len(), names.join(", ")) };
+    let row = [
+        link(&c.path),
+        word(lang, c.tier.as_str()),
+        word(lang, c.status.as_str()),
+        state_word(lang, f.state).to_owned(),
+        f.last_contact.map_or_else(dash, |d| d.to_string()),
+        f.days_since.map_or_else(dash, |d| d.to_string()),
+        f.cadence.map_or_else(dash, |x| cadence_text(lang, x)),
+        f.next_due.map_or_else(dash, |d| d.to_string()),
+        f.interactions_90d.to_string(),
+        f.interactions_365d.to_string(),
+        f.mean_interval_days.map_or_else(dash, |d| format!("{d:.0}")),
+        formats,
+        format!("{} / {}", f.initiated_us, f.initiated_them),
+        format!("{} ({})", f.open_next_steps, f.overdue_next_steps),
+        f.referrals.to_string(),
+        c.satisfaction.map_or_else(dash, |s| format!("{s}")),
+        c.value.map_or_else(dash, num),
+    ];
+    let cells: Vec<String> = row.iter().map(|s| cell(s)).collect();
+    format!("| {} |\n", cells.join(" | "))
 }
