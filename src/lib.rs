@@ -60,6 +60,8 @@ pub struct Vault {
     pub graph: Graph,
     /// Findings from parsing, resolving and modelling (not date-dependent ones).
     pub diagnostics: Vec<Diagnostic>,
+    /// What the graph was built from, for folding in a save.
+    cache: model::Cache,
 }
 
 impl Vault {
@@ -93,7 +95,7 @@ impl Vault {
     /// the link index is kept and only the changed notes' links are resolved again.
     pub fn rebuild(self, config: Config, notes: Vec<Note>, changed: &[usize]) -> Vault {
         let t = std::time::Instant::now();
-        let Vault { root, files, index, mut resolved, .. } = self;
+        let Vault { root, files, index, mut resolved, mut graph, mut cache, .. } = self;
         let paths: std::collections::HashSet<&str> = changed.iter().map(|&i| notes[i].path.as_str()).collect();
         resolved.diagnostics.retain(|d| !paths.contains(d.path.as_str()));
         for &i in changed {
@@ -102,7 +104,16 @@ impl Vault {
             resolved.diagnostics.append(&mut one.diagnostics);
         }
         timing("re-resolve", t);
-        Self::model(&root, config, notes, files, index, resolved)
+        let t = std::time::Instant::now();
+        let (graph, diagnostics, cache) =
+            match model::update(&mut graph, &mut cache, &notes, &resolved, &index, &config, changed) {
+                Some(diags) => {
+                    timing("re-model", t);
+                    (graph, diags, cache)
+                }
+                None => model::build(&notes, &resolved, &index, &config),
+            };
+        Vault { root, config, notes, files, index, resolved, graph, diagnostics, cache }.with_note_diagnostics()
     }
 
     fn model(
@@ -114,12 +125,19 @@ impl Vault {
         resolved: Resolved,
     ) -> Vault {
         let t = std::time::Instant::now();
-        let (graph, model_diags) = model::build_graph(&notes, &resolved, &index, &config);
+        let (graph, diagnostics, cache) = model::build(&notes, &resolved, &index, &config);
         timing("model", t);
-        let mut diagnostics: Vec<Diagnostic> = notes.iter().flat_map(|n| n.diagnostics.iter().cloned()).collect();
-        diagnostics.extend(resolved.diagnostics.iter().cloned());
-        diagnostics.extend(model_diags);
-        Vault { root: root.to_path_buf(), config, notes, files, index, resolved, graph, diagnostics }
+        let root = root.to_path_buf();
+        Vault { root, config, notes, files, index, resolved, graph, diagnostics, cache }.with_note_diagnostics()
+    }
+
+    /// Adds the parser's and resolver's findings to the model's.
+    fn with_note_diagnostics(mut self) -> Vault {
+        let model = std::mem::take(&mut self.diagnostics);
+        self.diagnostics = self.notes.iter().flat_map(|n| n.diagnostics.iter().cloned()).collect();
+        self.diagnostics.extend(self.resolved.diagnostics.iter().cloned());
+        self.diagnostics.extend(model);
+        self
     }
 
     /// The figures for `today`.
@@ -174,5 +192,63 @@ impl Vault {
         ];
         timing("render", t);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_note;
+
+    const NOTES: &[(&str, &str)] = &[
+        ("Acme.md", "---\ntype: client\ntier: key\n---\n- 2026-10-01 call\n- [ ] send deck 📅 2026-11-20\n"),
+        ("Beta.md", "---\ntype: client\nreferred_by: \"[[Anna]]\"\n---\n"),
+        ("Anna.md", "---\ntype: person\ncompany: \"[[Acme]]\"\n---\n- 2026-10-05 lunch\n"),
+        ("Meet.md", "---\ntype: interaction\ndate: 2026-10-10\nwith: [\"[[Anna]]\"]\n---\n"),
+        ("FB.md", "---\ntype: feedback\nreceived: 2026-11-01\nclient: \"[[Beta]]\"\n---\n"),
+        ("2026-10-12.md", "Call with [[Beta]]\n- [ ] follow up with [[Acme]]\n"),
+    ];
+
+    fn vault(edits: &[(&str, &str)]) -> Vault {
+        let mut notes: Vec<Note> = NOTES
+            .iter()
+            .map(|(p, t)| parse_note(p, edits.iter().find(|(e, _)| e == p).map_or(t, |(_, t)| t)))
+            .collect();
+        notes.sort_by(|a, b| a.path.cmp(&b.path));
+        Vault::build(Path::new("."), Config::default(), notes, Vec::new())
+    }
+
+    fn sorted(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        diagnostics::sort(&mut d);
+        d
+    }
+
+    /// Folding saves into a vault gives exactly what building it from scratch gives.
+    #[test]
+    fn incremental_rebuild_equals_a_full_build() {
+        let cases: &[&[(&str, &str)]] = &[
+            &[("Acme.md", "---\ntype: client\ntier: supporting\ncadence: 2x\n---\n- 2026-11-01 meeting\n")],
+            &[("Anna.md", "---\ntype: person\ncompany: \"[[Acme]]\"\nbirthday: 1990-11-30\n---\n- 2026-11-02 call\n")],
+            &[("Meet.md", "---\ntype: interaction\ndate: 2026-11-15\nclient: \"[[Beta]]\"\n---\n- [ ] quote\n")],
+            &[("FB.md", "---\ntype: feedback\nreceived: 2026-11-02\nclient: \"[[Beta]]\"\nstatus: answered\n---\n")],
+            &[("2026-10-12.md", "Lunch with [[Anna]]\n"), ("Beta.md", "---\ntype: client\n---\n")],
+            // A person changing company, and a note changing kind: full rebuild.
+            &[("Anna.md", "---\ntype: person\ncompany: \"[[Beta]]\"\n---\n- 2026-10-05 lunch\n")],
+            &[("Meet.md", "---\ntype: client\n---\n")],
+        ];
+        for edits in cases {
+            let before = vault(&[]);
+            let mut notes = before.notes.clone();
+            let mut changed = Vec::new();
+            for (path, text) in *edits {
+                let i = notes.iter().position(|n| n.path == *path).unwrap();
+                notes[i] = parse_note(path, text);
+                changed.push(i);
+            }
+            let folded = before.rebuild(Config::default(), notes, &changed);
+            let fresh = vault(edits);
+            assert_eq!(folded.graph, fresh.graph, "{edits:?}");
+            assert_eq!(sorted(folded.diagnostics), sorted(fresh.diagnostics), "{edits:?}");
+        }
     }
 }

@@ -432,70 +432,197 @@ impl Builder<'_> {
     }
 }
 
+/// What the graph was built from, note by note, so that a save can be folded in
+/// without reading every note again ([`update`]).
+#[derive(Debug, Clone, Default)]
+pub struct Cache {
+    kinds: Vec<Option<Kind>>,
+    /// Diagnostics of each client's or person's own properties, by note.
+    own: Vec<Diags>,
+    facts: Vec<NoteFacts>,
+    duplicates: Diags,
+}
+
 /// Builds the graph from parsed notes and their resolved links.
 pub fn build_graph(notes: &[Note], resolved: &Resolved, index: &Index, config: &Config) -> (Graph, Vec<Diagnostic>) {
+    let (g, diags, _) = build(notes, resolved, index, config);
+    (g, diags)
+}
+
+/// Builds the graph, its diagnostics, and the cache [`update`] needs.
+pub fn build(notes: &[Note], resolved: &Resolved, index: &Index, config: &Config) -> (Graph, Vec<Diagnostic>, Cache) {
     let b = Builder { notes, resolved, index, config, props: Props { config } };
-    let kinds: Vec<Option<Kind>> = notes.par_iter().map(|n| b.kind(n)).collect();
-    let mut diags = Diags::new();
+    let mut cache = Cache {
+        kinds: notes.par_iter().map(|n| b.kind(n)).collect(),
+        own: vec![Diags::new(); notes.len()],
+        facts: Vec::new(),
+        duplicates: Diags::new(),
+    };
+    let kinds = &cache.kinds;
     let mut g = Graph::default();
 
     // Clients first: everything else points at them.
     let client_ids: Vec<NoteId> = (0..notes.len()).filter(|&i| kinds[i] == Some(Kind::Client)).collect();
     let clients: Vec<(Client, Diags)> = client_ids.par_iter().map(|&id| b.client(id)).collect();
     for (c, d) in clients {
+        cache.own[c.note] = d;
         g.clients.push(c);
-        diags.extend(d);
     }
-    let client_of: HashMap<NoteId, ClientId> = g.clients.iter().enumerate().map(|(i, c)| (c.note, i)).collect();
-    duplicates(&g, notes, &mut diags);
+    duplicates(&g, notes, &mut cache.duplicates);
     for (id, note) in notes.iter().enumerate() {
         match kinds[id] {
-            Some(Kind::Person) => g.people.push(b.person(id, note, &mut diags)),
+            Some(Kind::Person) => g.people.push(b.person(id, note, &mut cache.own[id])),
             Some(Kind::Company) => g.companies.push(id),
             _ => {}
         }
     }
-    let person_of: HashMap<NoteId, usize> = g.people.iter().enumerate().map(|(i, p)| (p.note, i)).collect();
-
-    // The client a note stands for on a date: itself, or a person's company then.
-    let client_for = |target: NoteId, date: Option<NaiveDate>| -> Option<ClientId> {
-        if let Some(&c) = client_of.get(&target) {
-            return Some(c);
-        }
-        let p = &g.people[*person_of.get(&target)?];
-        let moved = matches!((p.left, date), (Some(left), Some(d)) if d > left);
-        let company = if moved { p.moved_to } else { p.company };
-        company.and_then(|c| client_of.get(&c).copied())
-    };
-    let referred: Vec<Option<ClientId>> =
-        g.clients.iter().map(|c| b.links(c.note, "referred_by").first().and_then(|&t| client_for(t, None))).collect();
-
-    let daily = DailyNotes::new(config.daily_notes.folder.as_deref(), config.daily_notes.format.as_deref());
-    let per_note: Vec<NoteFacts> =
+    let daily = daily_notes(config);
+    let (client_of, person_of) = maps(&g);
+    let client_for = |t, d| client_for(&g, &client_of, &person_of, t, d);
+    let kinds = &cache.kinds;
+    cache.facts =
         (0..notes.len()).into_par_iter().map(|id| b.facts(id, kinds[id], &daily, &client_of, &client_for)).collect();
-    let mut interactions = Vec::new();
-    let mut steps: BTreeMap<(ClientId, NoteId, u32), NextStep> = BTreeMap::new();
-    for facts in per_note {
-        interactions.extend(facts.interactions);
-        g.feedback.extend(facts.feedback);
-        diags.extend(facts.diags);
-        for s in facts.next_steps {
-            steps.entry((s.client, s.note, s.line)).or_insert(s);
+    let diags = assemble(&b, &mut g, &cache);
+    (g, diags, cache)
+}
+
+/// Folds re-read notes (`changed`, indices into `notes`) into the graph, when the saves
+/// changed content only: the same kinds, and no person's company, `left` or `moved_to`
+/// (which decide whose interactions count for whom). `None` when that does not hold; the
+/// caller then builds from scratch.
+pub fn update(
+    g: &mut Graph,
+    cache: &mut Cache,
+    notes: &[Note],
+    resolved: &Resolved,
+    index: &Index,
+    config: &Config,
+    changed: &[usize],
+) -> Option<Vec<Diagnostic>> {
+    let b = Builder { notes, resolved, index, config, props: Props { config } };
+    let (client_of, person_of) = maps(g);
+    for &i in changed {
+        let kind = b.kind(&notes[i]);
+        if cache.kinds.get(i) != Some(&kind) {
+            return None;
+        }
+        match kind {
+            Some(Kind::Client) => {
+                let (mut c, d) = b.client(i);
+                let slot = &mut g.clients[*client_of.get(&i)?];
+                c.referred_by = slot.referred_by;
+                *slot = c;
+                cache.own[i] = d;
+            }
+            Some(Kind::Person) => {
+                let mut d = Diags::new();
+                let p = b.person(i, &notes[i], &mut d);
+                let slot = &mut g.people[*person_of.get(&i)?];
+                if (slot.company, slot.left, slot.moved_to) != (p.company, p.left, p.moved_to) {
+                    return None;
+                }
+                *slot = p;
+                cache.own[i] = d;
+            }
+            _ => {}
         }
     }
+    let daily = daily_notes(config);
+    let client_for = |t, d| client_for(g, &client_of, &person_of, t, d);
+    let facts: Vec<(usize, NoteFacts)> =
+        changed.iter().map(|&i| (i, b.facts(i, cache.kinds[i], &daily, &client_of, &client_for))).collect();
+    // Swap the changed notes' contributions; the lists stay in the order a full build
+    // gives (stable sorts of nearly sorted lists are close to linear).
+    let gone: std::collections::HashSet<NoteId> = changed.iter().copied().collect();
+    g.interactions.retain(|x| !gone.contains(&x.note));
+    g.feedback.retain(|x| !gone.contains(&x.note));
+    g.next_steps.retain(|x| !gone.contains(&x.note));
+    for (i, f) in facts {
+        g.interactions.extend(f.interactions.iter().cloned());
+        g.feedback.extend(f.feedback.clone());
+        g.next_steps.extend(f.next_steps.iter().cloned());
+        cache.facts[i] = f;
+    }
+    g.interactions.sort_by(interaction_order);
+    g.feedback.sort_by_key(|x| x.note);
+    g.next_steps.sort_by_key(|s| (s.client, s.note, s.line));
+    g.next_steps.dedup_by_key(|s| (s.client, s.note, s.line));
+    refer(&b, g);
+    Some(diagnostics(cache))
+}
+
+/// The order of [`Graph::interactions`].
+fn interaction_order(a: &Interaction, b: &Interaction) -> std::cmp::Ordering {
+    (a.client, a.date, a.source, a.note, a.line).cmp(&(b.client, b.date, b.source, b.note, b.line))
+}
+
+/// Sets each client's `referred_by` from its link (a client, or a person at one).
+fn refer(b: &Builder<'_>, g: &mut Graph) {
+    let (client_of, person_of) = maps(g);
+    let referred: Vec<Option<ClientId>> = g
+        .clients
+        .iter()
+        .map(|c| b.links(c.note, "referred_by").first().and_then(|&t| client_for(g, &client_of, &person_of, t, None)))
+        .collect();
     for (client, r) in g.clients.iter_mut().zip(referred) {
         client.referred_by = r;
     }
-    interactions.par_sort_by(|a, b| {
-        (a.client, a.date, a.source, a.note, a.line).cmp(&(b.client, b.date, b.source, b.note, b.line))
-    });
+}
+
+/// The model's diagnostics, from the cache.
+fn diagnostics(cache: &Cache) -> Vec<Diagnostic> {
+    let mut diags: Vec<Diagnostic> = cache.own.iter().flatten().cloned().collect();
+    diags.extend(cache.duplicates.iter().cloned());
+    diags.extend(cache.facts.iter().flat_map(|f| f.diags.iter().cloned()));
+    diags
+}
+
+fn daily_notes(config: &Config) -> DailyNotes {
+    DailyNotes::new(config.daily_notes.folder.as_deref(), config.daily_notes.format.as_deref())
+}
+
+/// Note id → client, and note id → person.
+fn maps(g: &Graph) -> (HashMap<NoteId, ClientId>, HashMap<NoteId, usize>) {
+    (
+        g.clients.iter().enumerate().map(|(i, c)| (c.note, i)).collect(),
+        g.people.iter().enumerate().map(|(i, p)| (p.note, i)).collect(),
+    )
+}
+
+/// The client a note stands for on a date: itself, or a person's company then.
+fn client_for(
+    g: &Graph,
+    client_of: &HashMap<NoteId, ClientId>,
+    person_of: &HashMap<NoteId, usize>,
+    target: NoteId,
+    date: Option<NaiveDate>,
+) -> Option<ClientId> {
+    if let Some(&c) = client_of.get(&target) {
+        return Some(c);
+    }
+    let p = &g.people[*person_of.get(&target)?];
+    let moved = matches!((p.left, date), (Some(left), Some(d)) if d > left);
+    let company = if moved { p.moved_to } else { p.company };
+    company.and_then(|c| client_of.get(&c).copied())
+}
+
+/// Gathers every note's contributions into the graph; returns the model's diagnostics.
+fn assemble(b: &Builder<'_>, g: &mut Graph, cache: &Cache) -> Vec<Diagnostic> {
+    refer(b, g);
+    let mut interactions: Vec<Interaction> = cache.facts.iter().flat_map(|f| f.interactions.iter().cloned()).collect();
+    interactions.par_sort_by(interaction_order);
     g.interactions = interactions;
+    g.feedback = cache.facts.iter().filter_map(|f| f.feedback.clone()).collect();
+    let mut steps: BTreeMap<(ClientId, NoteId, u32), NextStep> = BTreeMap::new();
+    for s in cache.facts.iter().flat_map(|f| &f.next_steps) {
+        steps.entry((s.client, s.note, s.line)).or_insert_with(|| s.clone());
+    }
     g.next_steps = steps.into_values().collect();
-    (g, diags)
+    diagnostics(cache)
 }
 
 /// What one note contributes beyond its own entity.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct NoteFacts {
     interactions: Vec<Interaction>,
     feedback: Option<Feedback>,
