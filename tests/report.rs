@@ -30,6 +30,7 @@ fn demo_notes_in_english() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     // The demo vault carries its generated notes; they must be current.
     assert_eq!(stdout(&out).matches("unchanged").count(), 2, "fixtures/demo/CRM is stale: {}", stdout(&out));
+    assert!(stdout(&out).ends_with("15 clients on 2026-11-23: 8 overdue · 9 due soon · 6 next steps without a date\n"));
     insta::assert_snapshot!("demo_reminders_en", read(&v, "CRM/Reminders.md"));
     insta::assert_snapshot!("demo_dashboard_en", read(&v, "CRM/Dashboard.md"));
 }

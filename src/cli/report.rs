@@ -17,7 +17,8 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
         write::clean_temporaries(&out_dir);
     }
     let mut refused = Vec::new();
-    for g in vault.generate(today) {
+    let figures = vault.figures(today);
+    for g in vault.generate_from(&figures) {
         let outcome = write::plan(&vault.root, &g.rel, &g.content, force)?;
         let verb = match (&outcome, dry_run) {
             (W::Created, false) => "created",
@@ -35,10 +36,28 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
             refused.push(d);
         }
     }
+    println!("{}", summary(&figures));
     if refused.is_empty() {
         Ok(0)
     } else {
         eprint!("{}", render_human(&refused, false));
         Ok(1)
     }
+}
+
+/// One line on what needs doing: `8 overdue · 9 due within 7 days · 6 next steps without a date`.
+fn summary(figures: &crate::metrics::Figures) -> String {
+    let overdue = figures.due.iter().filter(|d| d.days.is_some_and(|x| x < 0) && urgent(d.kind)).count();
+    let soon = figures.due.iter().filter(|d| d.days.is_some_and(|x| x >= 0) && urgent(d.kind)).count();
+    let undated = figures.due.iter().filter(|d| d.days.is_none()).count();
+    let clients = figures.clients.len();
+    format!(
+        "{clients} clients on {}: {overdue} overdue · {soon} due soon · {undated} next steps without a date",
+        figures.today
+    )
+}
+
+fn urgent(kind: crate::metrics::DueKind) -> bool {
+    use crate::metrics::DueKind::{Contact, Feedback, NextStep};
+    matches!(kind, Contact | NextStep | Feedback)
 }
