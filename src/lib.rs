@@ -81,13 +81,23 @@ impl Vault {
 
     /// Resolves and models already-parsed notes (sorted by path).
     pub fn build(root: &Path, config: Config, notes: Vec<Note>, files: Vec<String>) -> Vault {
+        Self::build_with(root, config, notes, files, false)
+    }
+
+    /// Like [`Vault::build`], keeping what [`Vault::rebuild`] needs to fold in saves
+    /// cheaply (watch mode).
+    pub fn build_for_watch(root: &Path, config: Config, notes: Vec<Note>, files: Vec<String>) -> Vault {
+        Self::build_with(root, config, notes, files, true)
+    }
+
+    fn build_with(root: &Path, config: Config, notes: Vec<Note>, files: Vec<String>, keep: bool) -> Vault {
         let t = std::time::Instant::now();
         let index = Index::new(&notes, &files);
         timing("index", t);
         let t = std::time::Instant::now();
         let resolved = resolve::resolve(&notes, &files, &index);
         timing("resolve", t);
-        Self::model(root, config, notes, files, index, resolved)
+        Self::model(root, config, notes, files, index, resolved, keep)
     }
 
     /// Rebuilds after the notes at `changed` (indices into `notes`) were read again, when
@@ -111,7 +121,7 @@ impl Vault {
                     timing("re-model", t);
                     (graph, diags, cache)
                 }
-                None => model::build(&notes, &resolved, &index, &config),
+                None => model::build(&notes, &resolved, &index, &config, true),
             };
         Vault { root, config, notes, files, index, resolved, graph, diagnostics, cache }.with_note_diagnostics()
     }
@@ -123,9 +133,10 @@ impl Vault {
         files: Vec<String>,
         index: Index,
         resolved: Resolved,
+        keep: bool,
     ) -> Vault {
         let t = std::time::Instant::now();
-        let (graph, diagnostics, cache) = model::build(&notes, &resolved, &index, &config);
+        let (graph, diagnostics, cache) = model::build(&notes, &resolved, &index, &config, keep);
         timing("model", t);
         let root = root.to_path_buf();
         Vault { root, config, notes, files, index, resolved, graph, diagnostics, cache }.with_note_diagnostics()
@@ -215,7 +226,7 @@ mod tests {
             .map(|(p, t)| parse_note(p, edits.iter().find(|(e, _)| e == p).map_or(t, |(_, t)| t)))
             .collect();
         notes.sort_by(|a, b| a.path.cmp(&b.path));
-        Vault::build(Path::new("."), Config::default(), notes, Vec::new())
+        Vault::build_for_watch(Path::new("."), Config::default(), notes, Vec::new())
     }
 
     fn sorted(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -236,6 +247,10 @@ mod tests {
             &[("Anna.md", "---\ntype: person\ncompany: \"[[Beta]]\"\n---\n- 2026-10-05 lunch\n")],
             &[("Meet.md", "---\ntype: client\n---\n")],
         ];
+        // One-shot builds move contributions instead of caching them: same result.
+        let one_shot = Vault::build(Path::new("."), Config::default(), vault(&[]).notes, Vec::new());
+        assert_eq!(one_shot.graph, vault(&[]).graph);
+        assert_eq!(sorted(one_shot.diagnostics), sorted(vault(&[]).diagnostics));
         for edits in cases {
             let before = vault(&[]);
             let mut notes = before.notes.clone();

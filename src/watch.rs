@@ -73,7 +73,8 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
 
     let start = Instant::now();
     let config = config::load(&root)?;
-    let vault = Vault::load_with(&root, config)?;
+    let scanned = scan::scan(&root, &config)?;
+    let vault = Vault::build_for_watch(&root, config, scanned.notes, scanned.files);
     let mut state = State { filter: Filter::new(&vault.config), root, vault, today: (opts.today)(), log: opts.log };
     let written = state.write();
     state.line(&format!("watching {} notes", state.vault.notes.len()), &written, start);
@@ -221,7 +222,7 @@ impl State {
             return;
         }
         self.vault = if structural {
-            Vault::build(&self.root, config, notes, files)
+            Vault::build_for_watch(&self.root, config, notes, files)
         } else {
             // Same notes, same names: keep the link index, resolve only what changed.
             let indices: Vec<usize> =

@@ -445,12 +445,19 @@ pub struct Cache {
 
 /// Builds the graph from parsed notes and their resolved links.
 pub fn build_graph(notes: &[Note], resolved: &Resolved, index: &Index, config: &Config) -> (Graph, Vec<Diagnostic>) {
-    let (g, diags, _) = build(notes, resolved, index, config);
+    let (g, diags, _) = build(notes, resolved, index, config, false);
     (g, diags)
 }
 
-/// Builds the graph, its diagnostics, and the cache [`update`] needs.
-pub fn build(notes: &[Note], resolved: &Resolved, index: &Index, config: &Config) -> (Graph, Vec<Diagnostic>, Cache) {
+/// Builds the graph and its diagnostics; with `keep`, also the cache [`update`] needs
+/// (watch mode), at the cost of a second copy of every note's contributions.
+pub fn build(
+    notes: &[Note],
+    resolved: &Resolved,
+    index: &Index,
+    config: &Config,
+    keep: bool,
+) -> (Graph, Vec<Diagnostic>, Cache) {
     let b = Builder { notes, resolved, index, config, props: Props { config } };
     let mut cache = Cache {
         kinds: notes.par_iter().map(|n| b.kind(n)).collect(),
@@ -482,7 +489,16 @@ pub fn build(notes: &[Note], resolved: &Resolved, index: &Index, config: &Config
     let kinds = &cache.kinds;
     cache.facts =
         (0..notes.len()).into_par_iter().map(|id| b.facts(id, kinds[id], &daily, &client_of, &client_for)).collect();
-    let diags = assemble(&b, &mut g, &cache);
+    let diags = if keep {
+        assemble(&b, &mut g, &cache)
+    } else {
+        // One-shot runs move the contributions into the graph; the empty cache makes
+        // any later `update` fall back to a full build.
+        let facts = std::mem::take(&mut cache.facts);
+        let own = std::mem::take(&mut cache.own);
+        let duplicates = std::mem::take(&mut cache.duplicates);
+        assemble_owned(&b, &mut g, facts, own, duplicates)
+    };
     (g, diags, cache)
 }
 
@@ -500,6 +516,9 @@ pub fn update(
     changed: &[usize],
 ) -> Option<Vec<Diagnostic>> {
     let b = Builder { notes, resolved, index, config, props: Props { config } };
+    if cache.facts.len() != notes.len() {
+        return None;
+    }
     let (client_of, person_of) = maps(g);
     for &i in changed {
         let kind = b.kind(&notes[i]);
@@ -604,6 +623,31 @@ fn client_for(
     let moved = matches!((p.left, date), (Some(left), Some(d)) if d > left);
     let company = if moved { p.moved_to } else { p.company };
     company.and_then(|c| client_of.get(&c).copied())
+}
+
+/// Like [`assemble`], consuming the contributions instead of copying them.
+fn assemble_owned(
+    b: &Builder<'_>,
+    g: &mut Graph,
+    facts: Vec<NoteFacts>,
+    own: Vec<Diags>,
+    dups: Diags,
+) -> Vec<Diagnostic> {
+    refer(b, g);
+    let mut diags: Vec<Diagnostic> = own.into_iter().flatten().collect();
+    diags.extend(dups);
+    let mut steps: BTreeMap<(ClientId, NoteId, u32), NextStep> = BTreeMap::new();
+    for f in facts {
+        g.interactions.extend(f.interactions);
+        g.feedback.extend(f.feedback);
+        diags.extend(f.diags);
+        for s in f.next_steps {
+            steps.entry((s.client, s.note, s.line)).or_insert(s);
+        }
+    }
+    g.interactions.par_sort_by(interaction_order);
+    g.next_steps = steps.into_values().collect();
+    diags
 }
 
 /// Gathers every note's contributions into the graph; returns the model's diagnostics.
