@@ -103,11 +103,34 @@ pub struct Due {
     /// `date - today`; negative when overdue.
     pub days: Option<i64>,
     pub subject: usize,
-    /// Task text, or the person's new company, or the cadence: what the line shows.
-    pub detail: String,
+    pub detail: Detail,
     pub line: u32,
+}
+
+impl Due {
     /// High-severity feedback: escalate to management.
-    pub escalate: bool,
+    pub fn escalate(&self) -> bool {
+        matches!(self.detail, Detail::Feedback { escalate: true, .. })
+    }
+}
+
+/// What a reminder line shows beyond its kind, client and date.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Detail {
+    None,
+    /// The cadence the contact is due by.
+    Cadence(Option<Cadence>),
+    /// The next step's task text.
+    Task(String),
+    /// The feedback note's name; `escalate` for high severity.
+    Feedback {
+        name: String,
+        escalate: bool,
+    },
+    /// Full years since the client's `since`.
+    Years(i32),
+    /// The person's new company, when known.
+    MovedTo(Option<usize>),
 }
 
 /// Portfolio-wide figures.
@@ -256,59 +279,35 @@ pub fn client_figures(g: &Graph, config: &Config, today: NaiveDate) -> Vec<Clien
 pub fn reminders(g: &Graph, config: &Config, today: NaiveDate, figures: &[ClientFigures]) -> Vec<Due> {
     let horizon = plus(today, config.soon_days);
     let mut due = Vec::new();
-    let mut push = |kind, client, date: Option<NaiveDate>, subject, detail: String, line, escalate| {
-        due.push(Due {
-            kind,
-            client,
-            date,
-            days: date.map(|d| days_between(today, d)),
-            subject,
-            detail,
-            line,
-            escalate,
-        });
+    let mut push = |kind, client, date: Option<NaiveDate>, subject, detail, line| {
+        due.push(Due { kind, client, date, days: date.map(|d| days_between(today, d)), subject, detail, line });
     };
     for f in figures {
         let c = &g.clients[f.client];
         if matches!(f.state, State::Overdue | State::Soon) {
-            push(
-                DueKind::Contact,
-                Some(f.client),
-                f.next_due,
-                c.note,
-                f.cadence.map(|x| x.to_string()).unwrap_or_default(),
-                1,
-                false,
-            );
+            push(DueKind::Contact, Some(f.client), f.next_due, c.note, Detail::Cadence(f.cadence), 1);
         }
         if c.engagement == Engagement::Project {
             if let Some(end) = c.project_end.filter(|&e| e < today && e >= minus(today, 90)) {
-                push(DueKind::AfterProject, Some(f.client), Some(end), c.note, String::new(), 1, false);
+                push(DueKind::AfterProject, Some(f.client), Some(end), c.note, Detail::None, 1);
             }
         }
         if let Some(since) = c.since.filter(|_| !matches!(c.status, Status::Former | Status::Prospect)) {
             if let Some(next) =
                 next_anniversary(since, today).filter(|&n| n <= plus(today, 14) && n.year() > since.year())
             {
-                push(
-                    DueKind::Anniversary,
-                    Some(f.client),
-                    Some(next),
-                    c.note,
-                    (next.year() - since.year()).to_string(),
-                    1,
-                    false,
-                );
+                let years = Detail::Years(next.year() - since.year());
+                push(DueKind::Anniversary, Some(f.client), Some(next), c.note, years, 1);
             }
         }
     }
     for s in &g.next_steps {
         match s.due.or(s.scheduled) {
             Some(d) if d <= horizon => {
-                push(DueKind::NextStep, Some(s.client), Some(d), s.note, s.text.clone(), s.line, false)
+                push(DueKind::NextStep, Some(s.client), Some(d), s.note, Detail::Task(s.text.clone()), s.line);
             }
             Some(_) => {}
-            None => push(DueKind::NextStep, Some(s.client), None, s.note, s.text.clone(), s.line, false),
+            None => push(DueKind::NextStep, Some(s.client), None, s.note, Detail::Task(s.text.clone()), s.line),
         }
     }
     for fb in &g.feedback {
@@ -317,15 +316,8 @@ pub fn reminders(g: &Graph, config: &Config, today: NaiveDate, figures: &[Client
         }
         let deadline = plus(fb.received, config.feedback_sla_days);
         if deadline < today {
-            push(
-                DueKind::Feedback,
-                fb.client,
-                Some(deadline),
-                fb.note,
-                fb.name.clone(),
-                1,
-                fb.severity == FeedbackSeverity::High,
-            );
+            let detail = Detail::Feedback { name: fb.name.clone(), escalate: fb.severity == FeedbackSeverity::High };
+            push(DueKind::Feedback, fb.client, Some(deadline), fb.note, detail, 1);
         }
     }
     let client_of_note: BTreeMap<usize, ClientId> = g.clients.iter().enumerate().map(|(i, c)| (c.note, i)).collect();
@@ -334,12 +326,11 @@ pub fn reminders(g: &Graph, config: &Config, today: NaiveDate, figures: &[Client
         if let (Some(b), Some(cid)) = (p.birthday, client) {
             let active = g.clients[cid].status == Status::Active;
             if let Some(next) = next_anniversary(b, today).filter(|&n| active && n <= plus(today, 14)) {
-                push(DueKind::Birthday, Some(cid), Some(next), p.note, String::new(), 1, false);
+                push(DueKind::Birthday, Some(cid), Some(next), p.note, Detail::None, 1);
             }
         }
         if let Some(left) = p.left.filter(|&l| l <= today && l >= minus(today, 90)) {
-            let detail = p.moved_to.map(|n| n.to_string()).unwrap_or_default();
-            push(DueKind::MovedOn, client, Some(left), p.note, detail, 1, false);
+            push(DueKind::MovedOn, client, Some(left), p.note, Detail::MovedTo(p.moved_to), 1);
         }
     }
     due.sort_by(|a, b| {
@@ -441,20 +432,18 @@ pub fn findings(g: &Graph, figures: &Figures, paths: &dyn Fn(usize) -> String) -
     for d in &figures.due {
         let Some(days) = d.days.filter(|&x| x < 0) else { continue };
         let late = -days;
-        let (code, msg) = match d.kind {
-            DueKind::Contact => {
+        let (code, msg) = match &d.detail {
+            Detail::Cadence(cadence) => {
                 let c = &g.clients[d.client.unwrap_or_default()];
-                (
-                    Code::ContactOverdue,
-                    format!("contact with `{}` is {late} days overdue (cadence {})", c.name, d.detail),
-                )
+                let cadence = cadence.map(|x| x.to_string()).unwrap_or_default();
+                (Code::ContactOverdue, format!("contact with `{}` is {late} days overdue (cadence {cadence})", c.name))
             }
-            DueKind::NextStep => (Code::NextStepOverdue, format!("next step is {late} days overdue: {}", d.detail)),
-            DueKind::Feedback => {
-                let esc = if d.escalate { "; high severity: escalate" } else { "" };
+            Detail::Task(text) => (Code::NextStepOverdue, format!("next step is {late} days overdue: {text}")),
+            Detail::Feedback { name, escalate } => {
+                let esc = if *escalate { "; high severity: escalate" } else { "" };
                 (
                     Code::FeedbackWaiting,
-                    format!("feedback `{}` has waited {late} days past its answer deadline{esc}", d.detail),
+                    format!("feedback `{name}` has waited {late} days past its answer deadline{esc}"),
                 )
             }
             _ => continue,
@@ -592,7 +581,7 @@ mod tests {
         let due = reminders(&v.graph, &v.config, d("2026-11-23"), std::slice::from_ref(&f));
         let fb: Vec<_> = due.iter().filter(|r| r.kind == DueKind::Feedback).collect();
         assert_eq!(fb.len(), 1);
-        assert_eq!((fb[0].date, fb[0].escalate), (Some(d("2026-11-22")), true));
+        assert_eq!((fb[0].date, fb[0].escalate()), (Some(d("2026-11-22")), true));
         let due = reminders(&v.graph, &v.config, d("2026-11-22"), &[f]);
         assert!(due.iter().all(|r| r.kind != DueKind::Feedback), "the answer is due today, not late");
     }

@@ -49,7 +49,7 @@ pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String 
     let overdue: Vec<String> =
         figures.clients.iter().filter(|f| f.state == State::Overdue).map(|f| link(&g.clients[f.client].path)).collect();
     let waiting = figures.due.iter().filter(|d| d.kind == crate::metrics::DueKind::Feedback).count();
-    let escalate = figures.due.iter().filter(|d| d.escalate).count();
+    let escalate = figures.due.iter().filter(|d| d.escalate()).count();
     let steps_overdue: usize = figures.clients.iter().map(|f| f.overdue_next_steps).sum();
     if overdue.is_empty() && waiting == 0 && steps_overdue == 0 {
         let _ = writeln!(

@@ -13,7 +13,7 @@ use regex::Regex;
 
 use crate::Vault;
 use crate::config::Lang;
-use crate::metrics::{Due, DueKind, Figures};
+use crate::metrics::{Detail, Due, DueKind, Figures};
 use crate::model::cadence::Cadence;
 use crate::parse::WIKILINK_IN_TEXT;
 use crate::resolve::Target;
@@ -139,8 +139,10 @@ pub fn relink(vault: &Vault, from: usize, text: &str, style: Style) -> String {
 pub fn describe(vault: &Vault, figures: &Figures, due: &Due, style: Style) -> String {
     let lang = vault.config.lang;
     let g = &vault.graph;
-    let client = |style| due.client.map(|c| note_ref(vault, g.clients[c].note, style));
-    let client_s = client(style).unwrap_or_else(|| t(lang, "(no client)", "(без клиента)").to_owned());
+    let client_s = due.client.map_or_else(
+        || t(lang, "(no client)", "(без клиента)").to_owned(),
+        |c| note_ref(vault, g.clients[c].note, style),
+    );
     let date = due.date.map(|d| d.to_string()).unwrap_or_default();
     let days = due.days.unwrap_or(0);
     let subject = note_ref(vault, due.subject, style);
@@ -161,7 +163,11 @@ pub fn describe(vault: &Vault, figures: &Figures, due: &Due, style: Style) -> St
             }
         }
         DueKind::NextStep => {
-            let text = relink(vault, due.subject, &due.detail, style);
+            let task = match &due.detail {
+                Detail::Task(t) => t.as_str(),
+                _ => "",
+            };
+            let text = relink(vault, due.subject, task, style);
             let from = if due.client.is_some_and(|c| g.clients[c].note == due.subject) {
                 String::new()
             } else {
@@ -176,7 +182,7 @@ pub fn describe(vault: &Vault, figures: &Figures, due: &Due, style: Style) -> St
             }
         }
         DueKind::Feedback => {
-            let esc = if due.escalate {
+            let esc = if due.escalate() {
                 t(lang, " — ⚠️ high severity: escalate to management", " — ⚠️ высокая важность: сообщить руководству")
             } else {
                 ""
@@ -193,7 +199,10 @@ pub fn describe(vault: &Vault, figures: &Figures, due: &Due, style: Style) -> St
             Lang::Ru => format!("День рождения: {subject} ({client_s}), {date} — {}", when(lang, days)),
         },
         DueKind::Anniversary => {
-            let years: i64 = due.detail.parse().unwrap_or(0);
+            let years = match due.detail {
+                Detail::Years(y) => i64::from(y),
+                _ => 0,
+            };
             match lang {
                 Lang::En => {
                     format!("{client_s}: {} together on {date} — {}", count(lang, years, Noun::Year), when(lang, days))
@@ -206,7 +215,10 @@ pub fn describe(vault: &Vault, figures: &Figures, due: &Due, style: Style) -> St
             }
         }
         DueKind::MovedOn => {
-            let new = due.detail.parse::<usize>().ok().map(|n| note_ref(vault, n, style));
+            let new = match due.detail {
+                Detail::MovedTo(Some(n)) => Some(note_ref(vault, n, style)),
+                _ => None,
+            };
             let new = match (lang, new) {
                 (Lang::En, Some(n)) => format!(", now at {n}"),
                 (Lang::Ru, Some(n)) => format!(", теперь в {n}"),

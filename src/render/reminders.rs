@@ -28,7 +28,7 @@ pub fn render(vault: &Vault, figures: &Figures, dashboard_path: &str) -> String 
     let moved: Vec<&Due> = figures.due.iter().filter(|d| d.kind == DueKind::MovedOn).collect();
     let after: Vec<&Due> = figures.due.iter().filter(|d| d.kind == DueKind::AfterProject).collect();
     let undated: Vec<&Due> = figures.due.iter().filter(|d| d.kind == DueKind::NextStep && d.days.is_none()).collect();
-    let escalations = figures.due.iter().filter(|d| d.escalate).count();
+    let escalations = figures.due.iter().filter(|d| d.escalate()).count();
 
     let mut out = String::new();
     let _ = writeln!(out, "# {} · {}\n", t(lang, "Reminders", "Напоминания"), figures.today);
