@@ -140,9 +140,12 @@ pub fn read_note(rel: &str, path: &Path, wanted: &Wanted) -> Option<Note> {
         diagnostics: vec![Diagnostic::new(Code::Unreadable, rel, 1, 1, msg)],
         ..Note::default()
     };
-    match std::fs::metadata(path) {
+    let len = match std::fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
         Err(e) => return Some(unreadable(format!("cannot read: {e}"))),
+        // Replaced since the walk by a folder, a symlink or a FIFO (which would block
+        // the read forever): no longer a note.
+        Ok(m) if !m.is_file() => return None,
         Ok(m) if m.len() > MAX_NOTE_BYTES => {
             return Some(unreadable(format!(
                 "note is {} MiB, over the {} MiB limit; skipped",
@@ -150,9 +153,13 @@ pub fn read_note(rel: &str, path: &Path, wanted: &Wanted) -> Option<Note> {
                 MAX_NOTE_BYTES >> 20
             )));
         }
-        Ok(_) => {}
-    }
-    match std::fs::read(path) {
+        Ok(m) => m.len(),
+    };
+    let read = std::fs::File::open(path).and_then(|mut f| {
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1);
+        std::io::Read::read_to_end(&mut f, &mut bytes).map(|_| bytes)
+    });
+    match read {
         Ok(bytes) => {
             let mut note = parse_bytes(rel, &bytes);
             wanted.compact(&mut note);
@@ -160,5 +167,29 @@ pub fn read_note(rel: &str, path: &Path, wanted: &Wanted) -> Option<Note> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => Some(unreadable(format!("cannot read: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A note replaced by a FIFO after the walk must not block the read forever.
+    #[test]
+    fn a_fifo_in_a_notes_place_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("note.md");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("mkfifo is not available; skipped");
+            return;
+        }
+        let wanted = Wanted::new(&Config::default());
+        assert!(read_note("note.md", &fifo, &wanted).is_none());
+        let file = dir.path().join("real.md");
+        std::fs::write(&file, "---\ntype: client\n---\n[[X]]\n").unwrap();
+        let note = read_note("real.md", &file, &wanted).unwrap();
+        assert_eq!(note.links.len(), 1);
+        assert!(read_note("gone.md", &dir.path().join("gone.md"), &wanted).is_none());
     }
 }
