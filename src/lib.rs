@@ -218,6 +218,7 @@ mod tests {
         ("Meet.md", "---\ntype: interaction\ndate: 2026-10-10\nwith: [\"[[Anna]]\"]\n---\n"),
         ("FB.md", "---\ntype: feedback\nreceived: 2026-11-01\nclient: \"[[Beta]]\"\n---\n"),
         ("2026-10-12.md", "Call with [[Beta]]\n- [ ] follow up with [[Acme]]\n"),
+        ("Cleo.md", "---\ntype: person\n---\n- 2026-11-03 call\n"),
     ];
 
     fn vault(edits: &[(&str, &str)]) -> Vault {
@@ -243,7 +244,9 @@ mod tests {
             &[("Meet.md", "---\ntype: interaction\ndate: 2026-11-15\nclient: \"[[Beta]]\"\n---\n- [ ] quote\n")],
             &[("FB.md", "---\ntype: feedback\nreceived: 2026-11-02\nclient: \"[[Beta]]\"\nstatus: answered\n---\n")],
             &[("2026-10-12.md", "Lunch with [[Anna]]\n"), ("Beta.md", "---\ntype: client\n---\n")],
-            // A person changing company, and a note changing kind: full rebuild.
+            // A client's contacts changing, a person changing company, and a note
+            // changing kind: full rebuild.
+            &[("Beta.md", "---\ntype: client\ncontacts: [\"[[Cleo]]\"]\n---\n")],
             &[("Anna.md", "---\ntype: person\ncompany: \"[[Beta]]\"\n---\n- 2026-10-05 lunch\n")],
             &[("Meet.md", "---\ntype: client\n---\n")],
         ];

@@ -571,6 +571,19 @@ mod tests {
     }
 
     #[test]
+    fn contacts_count_as_company_for_people_without_one() {
+        let v = vault(&[
+            ("Acme.md", "---\ntype: client\ncontacts: [\"[[Anna]]\", \"[[Boris]]\"]\n---\n"),
+            ("Beta.md", "---\ntype: client\n---\n"),
+            ("Anna.md", "---\ntype: person\n---\n- 2026-11-10 call\n"),
+            ("Boris.md", "---\ntype: person\ncompany: \"[[Beta]]\"\n---\n- 2026-11-12 call\n"),
+        ]);
+        let all = client_figures(&v.graph, &v.config, d("2026-11-23"));
+        assert_eq!(all[0].last_contact, Some(d("2026-11-10")), "Anna is at Acme by its contacts");
+        assert_eq!(all[1].last_contact, Some(d("2026-11-12")), "Boris's own company wins");
+    }
+
+    #[test]
     fn month_end_cadence_and_waiting_feedback() {
         let v = vault(&[
             ("A.md", "---\ntype: client\ncadence: 1m\n---\n- 2026-10-31 call\n"),

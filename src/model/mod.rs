@@ -483,6 +483,7 @@ pub fn build(
             _ => {}
         }
     }
+    contacts_as_company(&mut g);
     let daily = daily_notes(config);
     let (client_of, person_of) = maps(&g);
     let client_for = |t, d| client_for(&g, &client_of, &person_of, t, d);
@@ -529,14 +530,21 @@ pub fn update(
             Some(Kind::Client) => {
                 let (mut c, d) = b.client(i);
                 let slot = &mut g.clients[*client_of.get(&i)?];
+                // Contacts stand for people's company: a change moves their interactions.
+                if slot.contacts != c.contacts {
+                    return None;
+                }
                 c.referred_by = slot.referred_by;
                 *slot = c;
                 cache.own[i] = d;
             }
             Some(Kind::Person) => {
                 let mut d = Diags::new();
-                let p = b.person(i, &notes[i], &mut d);
+                let mut p = b.person(i, &notes[i], &mut d);
                 let slot = &mut g.people[*person_of.get(&i)?];
+                if p.company.is_none() {
+                    p.company = g.clients.iter().find(|c| c.contacts.contains(&i)).map(|c| c.note);
+                }
                 if (slot.company, slot.left, slot.moved_to) != (p.company, p.left, p.moved_to) {
                     return None;
                 }
@@ -594,6 +602,20 @@ fn diagnostics(cache: &Cache) -> Vec<Diagnostic> {
     diags.extend(cache.duplicates.iter().cloned());
     diags.extend(cache.facts.iter().flat_map(|f| f.diags.iter().cloned()));
     diags
+}
+
+/// A person with no `company` of their own who is listed in a client's `contacts` is
+/// at that client (the first such client, in path order).
+fn contacts_as_company(g: &mut Graph) {
+    let mut at: HashMap<NoteId, NoteId> = HashMap::new();
+    for c in &g.clients {
+        for &p in &c.contacts {
+            at.entry(p).or_insert(c.note);
+        }
+    }
+    for p in g.people.iter_mut().filter(|p| p.company.is_none()) {
+        p.company = at.get(&p.note).copied();
+    }
 }
 
 fn daily_notes(config: &Config) -> DailyNotes {
