@@ -81,6 +81,12 @@ pub enum DueKind {
 }
 
 impl DueKind {
+    /// Contacts, next steps and feedback: what is overdue or due soon, as opposed to
+    /// dates to know about (birthdays, anniversaries, moves, project ends).
+    pub fn is_urgent(self) -> bool {
+        matches!(self, DueKind::Contact | DueKind::NextStep | DueKind::Feedback)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DueKind::Contact => "contact",

@@ -47,17 +47,12 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
 
 /// One line on what needs doing: `8 overdue · 9 due within 7 days · 6 next steps without a date`.
 fn summary(figures: &crate::metrics::Figures) -> String {
-    let overdue = figures.due.iter().filter(|d| d.days.is_some_and(|x| x < 0) && urgent(d.kind)).count();
-    let soon = figures.due.iter().filter(|d| d.days.is_some_and(|x| x >= 0) && urgent(d.kind)).count();
+    let overdue = figures.due.iter().filter(|d| d.days.is_some_and(|x| x < 0) && d.kind.is_urgent()).count();
+    let soon = figures.due.iter().filter(|d| d.days.is_some_and(|x| x >= 0) && d.kind.is_urgent()).count();
     let undated = figures.due.iter().filter(|d| d.days.is_none()).count();
     let clients = figures.clients.len();
     format!(
         "{clients} clients on {}: {overdue} overdue · {soon} due soon · {undated} next steps without a date",
         figures.today
     )
-}
-
-fn urgent(kind: crate::metrics::DueKind) -> bool {
-    use crate::metrics::DueKind::{Contact, Feedback, NextStep};
-    matches!(kind, Contact | NextStep | Feedback)
 }

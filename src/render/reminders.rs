@@ -14,7 +14,7 @@ use crate::metrics::{Due, DueKind, Figures};
 pub fn render(vault: &Vault, figures: &Figures, dashboard_path: &str) -> String {
     let lang = vault.config.lang;
     let soon = i64::from(vault.config.soon_days);
-    let urgent = |d: &&Due| matches!(d.kind, DueKind::Contact | DueKind::NextStep | DueKind::Feedback);
+    let urgent = |d: &&Due| d.kind.is_urgent();
     let dated = |d: &&Due| d.days.is_some();
     let overdue: Vec<&Due> = figures.due.iter().filter(urgent).filter(|d| d.days.is_some_and(|x| x < 0)).collect();
     let upcoming: Vec<&Due> =
