@@ -52,6 +52,8 @@ struct State {
     root: PathBuf,
     vault: Vault,
     filter: Filter,
+    /// What parsed notes keep; derived from the config, like `filter`.
+    wanted: Wanted,
     today: NaiveDate,
     log: Box<dyn Write + Send>,
 }
@@ -75,7 +77,8 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
     let config = config::load(&root)?;
     let scanned = scan::scan(&root, &config)?;
     let vault = Vault::build_for_watch(&root, config, scanned.notes, scanned.files);
-    let mut state = State { filter: Filter::new(&vault.config), root, vault, today: (opts.today)(), log: opts.log };
+    let (filter, wanted) = (Filter::new(&vault.config), Wanted::new(&vault.config));
+    let mut state = State { filter, wanted, root, vault, today: (opts.today)(), log: opts.log };
     let written = state.write();
     state.line(&format!("watching {} notes", state.vault.notes.len()), &written, start);
     state.print_diagnostics(None);
@@ -206,6 +209,7 @@ impl State {
                     // What is read and kept depends on the config: read everything again.
                     config = c;
                     self.filter = Filter::new(&config);
+                    self.wanted = Wanted::new(&config);
                     match scan::scan(&self.root, &config) {
                         Ok(s) => (notes, files) = (s.notes, s.files),
                         Err(e) => self.say(&format!("error: {e}")),
@@ -248,7 +252,7 @@ impl State {
             let keep: BTreeSet<&str> =
                 paths.iter().map(|(r, _)| r.as_str()).chain(found.iter().map(String::as_str)).collect();
             let mut change = remove_under(notes, files, rel, |p| keep.contains(p));
-            for note in scan::read_notes(&paths, &Wanted::new(&self.vault.config)) {
+            for note in scan::read_notes(&paths, &self.wanted) {
                 change = change.max(upsert(notes, note));
             }
             for f in found {
@@ -258,8 +262,7 @@ impl State {
         }
         if meta.as_ref().is_some_and(std::fs::Metadata::is_file) {
             return if scan::is_note(rel) {
-                scan::read_note(rel, path, &Wanted::new(&self.vault.config))
-                    .map_or(Change::None, |note| upsert(notes, note))
+                scan::read_note(rel, path, &self.wanted).map_or(Change::None, |note| upsert(notes, note))
             } else {
                 insert_file(files, rel.to_owned())
             };
