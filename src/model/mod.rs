@@ -443,12 +443,6 @@ pub struct Cache {
     duplicates: Diags,
 }
 
-/// Builds the graph from parsed notes and their resolved links.
-pub fn build_graph(notes: &[Note], resolved: &Resolved, index: &Index, config: &Config) -> (Graph, Vec<Diagnostic>) {
-    let (g, diags, _) = build(notes, resolved, index, config, false);
-    (g, diags)
-}
-
 /// Builds the graph and its diagnostics; with `keep`, also the cache [`update`] needs
 /// (watch mode), at the cost of a second copy of every note's contributions.
 pub fn build(
