@@ -121,7 +121,7 @@ impl Vault {
                     timing("re-model", t);
                     (graph, diags, cache)
                 }
-                None => model::build(&notes, &resolved, &index, &config, true),
+                None => model::build_graph(&notes, &resolved, &index, &config, true),
             };
         Vault { root, config, notes, files, index, resolved, graph, diagnostics, cache }.with_note_diagnostics()
     }
@@ -136,7 +136,7 @@ impl Vault {
         keep: bool,
     ) -> Vault {
         let t = std::time::Instant::now();
-        let (graph, diagnostics, cache) = model::build(&notes, &resolved, &index, &config, keep);
+        let (graph, diagnostics, cache) = model::build_graph(&notes, &resolved, &index, &config, keep);
         timing("model", t);
         let root = root.to_path_buf();
         Vault { root, config, notes, files, index, resolved, graph, diagnostics, cache }.with_note_diagnostics()

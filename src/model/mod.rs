@@ -445,7 +445,7 @@ pub struct Cache {
 
 /// Builds the graph and its diagnostics; with `keep`, also the cache [`update`] needs
 /// (watch mode), at the cost of a second copy of every note's contributions.
-pub fn build(
+pub fn build_graph(
     notes: &[Note],
     resolved: &Resolved,
     index: &Index,
