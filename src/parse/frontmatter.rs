@@ -41,6 +41,16 @@ impl Value {
             other => other.as_text().into_iter().collect(),
         }
     }
+
+    /// Calls `f` with every string of the value (a string, or the strings of a list,
+    /// nested lists flattened), without copying them.
+    pub fn each_str<'a>(&'a self, f: &mut impl FnMut(&'a str)) {
+        match self {
+            Value::Text(s) => f(s),
+            Value::List(items) => items.iter().for_each(|v| v.each_str(f)),
+            _ => {}
+        }
+    }
 }
 
 fn format_number(n: f64) -> String {
@@ -273,7 +283,8 @@ mod simple {
     /// `(key, value, 0-based line)` for each property, or `None` outside the subset.
     pub(super) fn parse(yaml: &str) -> Option<Vec<(String, Value, u32)>> {
         // Characters YAML does not allow unescaped are the YAML crate's to report.
-        if yaml.chars().any(|c| !printable(c)) {
+        let ascii_printable = |b: &u8| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r');
+        if !yaml.as_bytes().iter().all(ascii_printable) && yaml.chars().any(|c| !printable(c)) {
             return None;
         }
         let mut out: Vec<(String, Value, u32)> = Vec::new();

@@ -210,7 +210,7 @@ impl Walker<'_> {
         let mut rest = t;
         let raw_matches = self.text.get(start..end) == Some(t);
         loop {
-            let (seg, next) = match rest.find("%%") {
+            let (seg, next) = match find_pair(rest, b'%') {
                 Some(i) => (&rest[..i], Some(&rest[i + 2..])),
                 None => (rest, None),
             };
@@ -243,7 +243,7 @@ impl Walker<'_> {
                 }
             }
         }
-        if seg.contains("::") {
+        if find_pair(seg, b':').is_some() {
             self.fields(seg, start, raw);
         }
         if seg.contains('^') {
@@ -377,6 +377,13 @@ impl Walker<'_> {
         let b = line.as_bytes();
         (b.len() >= 3 && b[0] == b'[' && b[2] == b']').then(|| line[3..].trim().to_owned())
     }
+}
+
+/// The offset of the first `cc` (`%%`, `::`) in `s`; cheaper than a substring search on
+/// the many short texts of a note.
+fn find_pair(s: &str, c: u8) -> Option<usize> {
+    let b = s.as_bytes();
+    memchr::memchr_iter(c, b).find(|&i| b.get(i + 1) == Some(&c))
 }
 
 /// A date at the start of a list item or heading: the date, the format word, the rest.

@@ -226,9 +226,28 @@ fn collect_meta(note: &mut Note) {
     }
 }
 
-/// A wikilink or embed in plain text: group 1 is `!` for embeds, group 2 the inner text.
+/// A wikilink or embed in plain text (`[[inner]]`, `![[inner]]`).
 pub(crate) static WIKILINK_IN_TEXT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(!?)\[\[([^\[\]]+(?:\][^\]\[]+)*)\]\]").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"!?\[\[[^\[\]]+(?:\][^\]\[]+)*\]\]").expect("valid regex"));
+
+/// A wikilink or embed found in plain text.
+pub(crate) struct TextLink<'a> {
+    /// The whole `[[…]]` or `![[…]]` as written.
+    pub literal: &'a str,
+    pub embed: bool,
+    /// What sits between the brackets.
+    pub inner: &'a str,
+}
+
+/// The wikilinks and embeds in a plain string, in order (one regex search, no captures).
+pub(crate) fn text_links(s: &str) -> impl Iterator<Item = TextLink<'_>> {
+    WIKILINK_IN_TEXT.find_iter(s).map(|m| {
+        let literal = m.as_str();
+        let embed = literal.starts_with('!');
+        let inner = &literal[if embed { 3 } else { 2 }..literal.len() - 2];
+        TextLink { literal, embed, inner }
+    })
+}
 
 /// Links inside property values (`company: "[[Acme]]"`, lists of them), positioned at
 /// their place in the YAML text.
@@ -237,36 +256,36 @@ fn property_links(note: &mut Note, text: &str, idx: &LineIndex, block: &frontmat
     // The YAML starts after the opening `---` line.
     let yaml_offset = text.find('\n').map_or(text.len(), |i| i + 1);
     let mut search_from = yaml_offset;
-    let props = std::mem::take(&mut note.props);
+    let Note { props, links, .. } = note;
     // Aliases and tags are names, not links, even when written like one.
     for p in props.iter().filter(|p| !matches!(p.key.as_str(), "aliases" | "alias" | "tags" | "tag")) {
         let key_offset = idx.line_start(p.line as usize).max(yaml_offset);
-        for s in p.value.texts().iter().filter(|s| s.contains("[[")) {
-            for m in WIKILINK_IN_TEXT.captures_iter(s) {
-                let inner = &m[2];
-                let (target, anchor) = split_wikilink(inner);
-                let literal = &m[0];
+        p.value.each_str(&mut |s| {
+            if !s.contains("[[") {
+                return;
+            }
+            for m in text_links(s) {
+                let (target, anchor) = split_wikilink(m.inner);
                 let from = key_offset.max(search_from);
                 let at = text
                     .get(from..yaml_end)
-                    .and_then(|y| y.find(literal).map(|i| i + from))
-                    .or_else(|| text.get(key_offset..yaml_end).and_then(|y| y.find(literal).map(|i| i + key_offset)));
+                    .and_then(|y| y.find(m.literal).map(|i| i + from))
+                    .or_else(|| text.get(key_offset..yaml_end).and_then(|y| y.find(m.literal).map(|i| i + key_offset)));
                 let (line, column) = at.map_or((p.line, 1), |o| {
                     search_from = o + 1;
                     idx.position(text, o)
                 });
-                note.links.push(Link {
+                links.push(Link {
                     target,
                     anchor,
-                    kind: if m[1].is_empty() { LinkKind::Wiki } else { LinkKind::Embed },
+                    kind: if m.embed { LinkKind::Embed } else { LinkKind::Wiki },
                     property: Some(p.key.clone()),
                     line,
                     column,
                 });
             }
-        }
+        });
     }
-    note.props = props;
 }
 
 /// Splits a wikilink's inner text `target#anchor|shown` into target and anchor.
@@ -281,7 +300,7 @@ pub fn split_wikilink(inner: &str) -> (String, Option<String>) {
 
 /// Finds wikilinks in a plain string (a property or field value): `(target, anchor)`.
 pub fn wikilinks_in(s: &str) -> Vec<(String, Option<String>)> {
-    WIKILINK_IN_TEXT.captures_iter(s).map(|m| split_wikilink(&m[2])).collect()
+    text_links(s).map(|m| split_wikilink(m.inner)).collect()
 }
 
 /// Parses `YYYY-MM-DD`, also as the start of a datetime (`2026-11-20T14:30`, `2026-11-20 14:30`).

@@ -108,7 +108,8 @@ pub fn relink(vault: &Vault, from: usize, text: &str, style: Style) -> String {
         return text.to_owned();
     }
     let wiki = WIKILINK_IN_TEXT.replace_all(text, |c: &regex::Captures<'_>| {
-        let inner = &c[2];
+        let whole = &c[0];
+        let inner = &whole[whole.find("[[").map_or(0, |i| i + 2)..whole.len() - 2];
         let (dest, shown) = inner.split_once('|').map_or((inner, None), |(d, s)| (d, Some(s)));
         let dest = dest.strip_suffix('\\').unwrap_or(dest);
         let (target, anchor) = dest.split_once('#').map_or((dest, None), |(t, a)| (t, Some(a)));
