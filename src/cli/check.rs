@@ -11,7 +11,7 @@ use crate::metrics;
 use crate::write::{self, Outcome as W};
 
 pub(super) fn run(vault_dir: &Path, today: NaiveDate, format: FormatArg, fail_on: FailOn) -> Outcome {
-    let vault = Vault::load(vault_dir)?;
+    let vault = super::load(vault_dir)?;
     let diags = configured(&vault.config, findings(&vault, today)?);
     let text = match format {
         FormatArg::Human => render_human(&diags, color_stdout()),

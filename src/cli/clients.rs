@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use super::table::table;
 use super::{Outcome, warn_about};
-use crate::Vault;
 
 #[derive(Serialize)]
 struct Row {
@@ -31,7 +30,7 @@ struct Row {
 }
 
 pub(super) fn run(vault_dir: &Path, today: NaiveDate, json: bool) -> Outcome {
-    let vault = Vault::load(vault_dir)?;
+    let vault = super::load(vault_dir)?;
     warn_about(&vault.diagnostics);
     let figures = vault.figures(today);
     let mut rows: Vec<Row> = figures

@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use super::table::table;
 use super::{Outcome, warn_about};
-use crate::Vault;
 use crate::render::{Style, describe};
 
 #[derive(Serialize)]
@@ -20,7 +19,7 @@ struct Row {
 }
 
 pub(super) fn run(vault_dir: &Path, today: NaiveDate, json: bool) -> Outcome {
-    let vault = Vault::load(vault_dir)?;
+    let vault = super::load(vault_dir)?;
     warn_about(&vault.diagnostics);
     let figures = vault.figures(today);
     let rows: Vec<Row> = figures

@@ -165,6 +165,13 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     }
 }
 
+/// Reads the vault for a command that exits when it is done. The vault is never freed:
+/// the process ends right after, and freeing a large vault's notes one by one costs
+/// more than the whole render (45 ms for 50,000 notes).
+fn load(dir: &std::path::Path) -> Result<std::mem::ManuallyDrop<crate::Vault>, Error> {
+    crate::Vault::load(dir).map(std::mem::ManuallyDrop::new)
+}
+
 /// Prints diagnostics that stop nothing (used by report, due, clients) to stderr.
 fn warn_about(diags: &[crate::Diagnostic]) {
     let errors = diags.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).count();

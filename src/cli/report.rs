@@ -5,12 +5,11 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::{Outcome, warn_about};
-use crate::Vault;
 use crate::diagnostics::render_human;
 use crate::write::{self, Outcome as W};
 
 pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool) -> Outcome {
-    let vault = Vault::load(vault_dir)?;
+    let vault = super::load(vault_dir)?;
     warn_about(&vault.diagnostics);
     let out_dir = write::output_folder(&vault.root, &vault.config.output_dir)?;
     if !dry_run {
