@@ -64,15 +64,17 @@ fn heading_key(s: &str) -> String {
 pub struct Index {
     /// Normalised note paths without `.md`.
     note_keys: Vec<String>,
-    note_paths: Vec<String>,
     file_keys: Vec<String>,
     notes_by_name: HashMap<String, Vec<usize>>,
     files_by_name: HashMap<String, Vec<usize>>,
     aliases: HashMap<String, Vec<usize>>,
-    note_by_key: HashMap<String, usize>,
-    file_by_key: HashMap<String, usize>,
-    /// Each note's headings and block ids, normalised once, when a link first asks.
-    anchors: Vec<std::sync::OnceLock<Anchors>>,
+    /// Indices into `note_keys` and `file_keys` in key order, for exact-path lookups
+    /// (Markdown links) without a second copy of every key.
+    notes_in_order: Vec<u32>,
+    files_in_order: Vec<u32>,
+    /// Each note's headings and block ids, normalised once, when a link first asks
+    /// (boxed: most notes are never asked, and an empty cell then costs 16 bytes).
+    anchors: Vec<std::sync::OnceLock<Box<Anchors>>>,
 }
 
 /// A note's anchors in lookup form: heading key → positions (in order), block ids.
@@ -135,10 +137,9 @@ impl Index {
         }
         Index {
             anchors: (0..notes.len()).map(|_| std::sync::OnceLock::new()).collect(),
-            note_by_key: note_keys.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect(),
-            file_by_key: file_keys.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect(),
+            notes_in_order: in_key_order(&note_keys),
+            files_in_order: in_key_order(&file_keys),
             note_keys,
-            note_paths: notes.iter().map(|n| n.path.clone()).collect(),
             file_keys,
             notes_by_name,
             files_by_name,
@@ -192,10 +193,10 @@ impl Index {
             if p.is_empty() {
                 continue;
             }
-            if let Some(&i) = self.note_by_key.get(strip_md(&p)) {
+            if let Some(i) = by_key(&self.note_keys, &self.notes_in_order, strip_md(&p)) {
                 return Resolution { target: Target::Note(i), also: Vec::new() };
             }
-            if let Some(&i) = self.file_by_key.get(&p) {
+            if let Some(i) = by_key(&self.file_keys, &self.files_in_order, &p) {
                 return Resolution { target: Target::File(i), also: Vec::new() };
             }
         }
@@ -215,14 +216,9 @@ impl Index {
     /// True when note `i` has the heading path or block `anchor` names.
     pub fn has_anchor(&self, notes: &[Note], i: usize, anchor: &str) -> bool {
         match self.anchors.get(i) {
-            Some(cell) => cell.get_or_init(|| Anchors::new(&notes[i])).has(anchor),
+            Some(cell) => cell.get_or_init(|| Box::new(Anchors::new(&notes[i]))).has(anchor),
             None => notes.get(i).is_some_and(|n| has_anchor(n, anchor)),
         }
-    }
-
-    /// The vault path of note `i`.
-    pub fn note_path(&self, i: usize) -> &str {
-        &self.note_paths[i]
     }
 
     /// Resolves one link of note `from`.
@@ -236,6 +232,21 @@ impl Index {
             LinkKind::Wiki | LinkKind::Embed => self.resolve_name(from, &link.target),
         }
     }
+}
+
+/// Indices of `keys` sorted by key, then by index.
+fn in_key_order(keys: &[String]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..keys.len()).filter_map(|i| u32::try_from(i).ok()).collect();
+    order.par_sort_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]).then(a.cmp(&b)));
+    order
+}
+
+/// The index whose key is `want`; the last of equal keys (two notes whose paths differ
+/// only in letter case), as a map filled in order would keep.
+fn by_key(keys: &[String], order: &[u32], want: &str) -> Option<usize> {
+    let end = order.partition_point(|&i| keys[i as usize].as_str() <= want);
+    let i = *order.get(end.checked_sub(1)?)? as usize;
+    (keys[i] == want).then_some(i)
 }
 
 /// True when `path` is `tail` or ends with `/tail`.
@@ -448,6 +459,24 @@ mod tests {
         assert_eq!(idx.resolve_path(0, "../../x.md").target, Target::Broken);
         assert_eq!(idx.resolve_path(1, "../x.md").target, Target::Broken);
         assert_eq!(idx.resolve_path(1, "doc.pdf").target, Target::File(1));
+    }
+
+    /// Markdown links look paths up in key order: every note is found, case and
+    /// normalisation are folded, and of two paths that differ only in case the later wins.
+    #[test]
+    fn markdown_paths_in_key_order() {
+        let paths = ["b/Zeta.md", "a/alpha.md", "A/Alpha.md", "c.md", "b/beta.md", "Ä.md"];
+        let notes = vault(&paths);
+        let idx = Index::new(&notes, &[]);
+        // notes sort as [A/Alpha.md, a/alpha.md, b/Zeta.md, b/beta.md, c.md, Ä.md]
+        for (i, n) in notes.iter().enumerate().skip(1) {
+            assert_eq!(idx.resolve_path(0, &n.path).target, Target::Note(i), "{}", n.path);
+        }
+        assert_eq!(idx.resolve_path(0, "A/Alpha.md").target, Target::Note(1));
+        assert_eq!(idx.resolve_path(0, "/A\u{308}.md").target, Target::Note(5));
+        assert_eq!(idx.resolve_path(0, "/b/gamma.md").target, Target::Broken);
+        assert_eq!(idx.resolve_path(0, "/0.md").target, Target::Broken);
+        assert_eq!(idx.resolve_path(0, "/zz.md").target, Target::Broken);
     }
 
     #[test]
