@@ -560,7 +560,7 @@ pub fn update(
     g.next_steps.retain(|x| !gone.contains(&x.note));
     for (i, f) in facts {
         g.interactions.extend(f.interactions.iter().cloned());
-        g.feedback.extend(f.feedback.clone());
+        g.feedback.extend(f.feedback.as_deref().cloned());
         g.next_steps.extend(f.next_steps.iter().cloned());
         cache.facts[i] = f;
     }
@@ -653,9 +653,10 @@ fn assemble_owned(
     let mut diags: Vec<Diagnostic> = own.into_iter().flatten().collect();
     diags.extend(dups);
     let mut steps: BTreeMap<(ClientId, NoteId, u32), NextStep> = BTreeMap::new();
+    g.interactions.reserve_exact(facts.iter().map(|f| f.interactions.len()).sum());
     for f in facts {
         g.interactions.extend(f.interactions);
-        g.feedback.extend(f.feedback);
+        g.feedback.extend(f.feedback.map(|f| *f));
         diags.extend(f.diags);
         for s in f.next_steps {
             steps.entry((s.client, s.note, s.line)).or_insert(s);
@@ -672,7 +673,7 @@ fn assemble(b: &Builder<'_>, g: &mut Graph, cache: &Cache) -> Vec<Diagnostic> {
     let mut interactions: Vec<Interaction> = cache.facts.iter().flat_map(|f| f.interactions.iter().cloned()).collect();
     interactions.par_sort_by(interaction_order);
     g.interactions = interactions;
-    g.feedback = cache.facts.iter().filter_map(|f| f.feedback.clone()).collect();
+    g.feedback = cache.facts.iter().filter_map(|f| f.feedback.as_deref().cloned()).collect();
     let mut steps: BTreeMap<(ClientId, NoteId, u32), NextStep> = BTreeMap::new();
     for s in cache.facts.iter().flat_map(|f| &f.next_steps) {
         steps.entry((s.client, s.note, s.line)).or_insert_with(|| s.clone());
@@ -685,7 +686,8 @@ fn assemble(b: &Builder<'_>, g: &mut Graph, cache: &Cache) -> Vec<Diagnostic> {
 #[derive(Debug, Clone, Default)]
 struct NoteFacts {
     interactions: Vec<Interaction>,
-    feedback: Option<Feedback>,
+    /// Boxed: one note in many is feedback, and this list has an entry per note.
+    feedback: Option<Box<Feedback>>,
     next_steps: Vec<NextStep>,
     diags: Diags,
 }
@@ -834,7 +836,7 @@ impl Builder<'_> {
                 let resolved_on = self.date(d, id, "resolved");
                 match received {
                     Some(received) => {
-                        f.feedback = Some(Feedback {
+                        f.feedback = Some(Box::new(Feedback {
                             note: id,
                             path: note.path.clone(),
                             name: note.name().to_owned(),
@@ -844,7 +846,7 @@ impl Builder<'_> {
                             status,
                             answered,
                             resolved: resolved_on,
-                        });
+                        }));
                     }
                     None if self.props.text(note, "received").is_none() => {
                         self.invalid(d, id, 1, "feedback has no `received` date".into());
