@@ -315,8 +315,8 @@ impl Walker<'_> {
                 }
                 let decoded = percent_encoding::percent_decode_str(dest).decode_utf8_lossy();
                 match decoded.split_once('#') {
-                    Some((t, a)) => (t.to_owned(), Some(a.to_owned()), LinkKind::Markdown),
-                    None => (decoded.into_owned(), None, LinkKind::Markdown),
+                    Some((t, a)) => (t.into(), Some(a.into()), LinkKind::Markdown),
+                    None => (decoded.into(), None, LinkKind::Markdown),
                 }
             }
             _ => return,
@@ -463,7 +463,7 @@ mod tests {
     }
 
     fn targets(n: &Note) -> Vec<&str> {
-        n.links.iter().map(|l| l.target.as_str()).collect()
+        n.links.iter().map(|l| &*l.target).collect()
     }
 
     #[test]

@@ -27,14 +27,16 @@ pub enum LinkKind {
 
 /// A link as written in a note, before resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// Strings are boxed: a vault holds hundreds of thousands of links, and a `Box<str>` is a
+/// third smaller than a `String` and carries no spare capacity.
 pub struct Link {
     /// The path part, as written (URL-decoded for Markdown links); empty for `[[#Heading]]`.
-    pub target: String,
+    pub target: Box<str>,
     /// What follows `#`: a heading path (`H1#H2`) or a block id (`^abc`).
-    pub anchor: Option<String>,
+    pub anchor: Option<Box<str>>,
     pub kind: LinkKind,
     /// Lower-cased property key when the link sits in frontmatter.
-    pub property: Option<String>,
+    pub property: Option<Box<str>>,
     pub line: u32,
     pub column: u32,
 }
@@ -279,7 +281,7 @@ fn property_links(note: &mut Note, text: &str, idx: &LineIndex, block: &frontmat
                     target,
                     anchor,
                     kind: if m.embed { LinkKind::Embed } else { LinkKind::Wiki },
-                    property: Some(p.key.clone()),
+                    property: Some(p.key.as_str().into()),
                     line,
                     column,
                 });
@@ -289,17 +291,17 @@ fn property_links(note: &mut Note, text: &str, idx: &LineIndex, block: &frontmat
 }
 
 /// Splits a wikilink's inner text `target#anchor|shown` into target and anchor.
-pub fn split_wikilink(inner: &str) -> (String, Option<String>) {
+pub fn split_wikilink(inner: &str) -> (Box<str>, Option<Box<str>>) {
     let dest = inner.split('|').next().unwrap_or(inner);
     let dest = dest.strip_suffix('\\').unwrap_or(dest);
     match dest.split_once('#') {
-        Some((t, a)) => (t.trim().to_owned(), Some(a.trim().to_owned())),
-        None => (dest.trim().to_owned(), None),
+        Some((t, a)) => (t.trim().into(), Some(a.trim().into())),
+        None => (dest.trim().into(), None),
     }
 }
 
 /// Finds wikilinks in a plain string (a property or field value): `(target, anchor)`.
-pub fn wikilinks_in(s: &str) -> Vec<(String, Option<String>)> {
+pub fn wikilinks_in(s: &str) -> Vec<(Box<str>, Option<Box<str>>)> {
     text_links(s).map(|m| split_wikilink(m.inner)).collect()
 }
 
@@ -336,18 +338,15 @@ mod tests {
     fn property_links_are_positioned() {
         let n = parse_note("a.md", "---\ntype: person\ncompany: \"[[Acme|A]]\"\nclients:\n  - \"[[B#Intro]]\"\n---\n");
         assert_eq!(n.links.len(), 2);
-        assert_eq!((n.links[0].target.as_str(), n.links[0].line, n.links[0].column), ("Acme", 3, 11));
+        assert_eq!((&*n.links[0].target, n.links[0].line, n.links[0].column), ("Acme", 3, 11));
         assert_eq!(n.links[0].property.as_deref(), Some("company"));
-        assert_eq!(
-            (n.links[1].target.as_str(), n.links[1].anchor.as_deref(), n.links[1].line),
-            ("B", Some("Intro"), 5)
-        );
+        assert_eq!((&*n.links[1].target, n.links[1].anchor.as_deref(), n.links[1].line), ("B", Some("Intro"), 5));
     }
 
     #[test]
     fn aliases_are_not_links() {
         let n = parse_note("a.md", "---\naliases: [\"[[Not a link]]\"]\nrelated: \"[[Real]]\"\n---\n");
-        let targets: Vec<&str> = n.links.iter().map(|l| l.target.as_str()).collect();
+        let targets: Vec<&str> = n.links.iter().map(|l| &*l.target).collect();
         assert_eq!(targets, vec!["Real"]);
     }
 
