@@ -149,7 +149,7 @@ pub fn read_note(rel: &str, path: &Path, wanted: &Wanted) -> Option<Note> {
     }
     let unreadable = |msg: String| Note {
         path: rel.to_owned(),
-        diagnostics: vec![Diagnostic::new(Code::Unreadable, rel, 1, 1, msg)],
+        diagnostics: thin_vec::thin_vec![Diagnostic::new(Code::Unreadable, rel, 1, 1, msg)],
         ..Note::default()
     };
     let mut file = match open_note(path) {

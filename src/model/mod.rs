@@ -711,7 +711,7 @@ impl Builder<'_> {
             note: id,
             name: note.name().to_owned(),
             path: note.path.clone(),
-            aliases: note.aliases.clone(),
+            aliases: note.aliases.to_vec(),
             tier,
             status,
             cadence,

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use regex::Regex;
+use thin_vec::ThinVec;
 
 use crate::diagnostics::{Code, Diagnostic, LineIndex};
 pub use frontmatter::{Property, Value};
@@ -99,23 +100,26 @@ pub struct Field {
 }
 
 /// Everything rapport keeps of one note: what the model needs, not the text.
+///
+/// The lists are `ThinVec`s (one pointer; an empty one allocates nothing): most notes
+/// leave most lists empty, and a vault keeps tens of thousands of notes.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Note {
     /// Path relative to the vault, with `/`.
     pub path: String,
-    pub props: Vec<Property>,
+    pub props: ThinVec<Property>,
     /// Tags lower-cased without `#`, from frontmatter and body, sorted, unique.
-    pub tags: Vec<String>,
-    pub aliases: Vec<String>,
-    pub links: Vec<Link>,
-    pub fields: Vec<Field>,
-    pub tasks: Vec<Task>,
-    pub log: Vec<LogEntry>,
+    pub tags: ThinVec<String>,
+    pub aliases: ThinVec<String>,
+    pub links: ThinVec<Link>,
+    pub fields: ThinVec<Field>,
+    pub tasks: ThinVec<Task>,
+    pub log: ThinVec<LogEntry>,
     /// Heading texts in order, as written.
-    pub headings: Vec<String>,
+    pub headings: ThinVec<String>,
     /// Block ids (`^id`) without the caret.
-    pub blocks: Vec<String>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub blocks: ThinVec<String>,
+    pub diagnostics: ThinVec<Diagnostic>,
 }
 
 impl Note {
@@ -172,7 +176,7 @@ pub fn parse_bytes(path: &str, bytes: &[u8]) -> Note {
                 ),
             )
             .with_hint("save the file as UTF-8");
-            Note { path: path.to_owned(), diagnostics: vec![diag], ..Note::default() }
+            Note { path: path.to_owned(), diagnostics: thin_vec::thin_vec![diag], ..Note::default() }
         }
     }
 }
@@ -185,7 +189,9 @@ pub fn parse_note(path: &str, text: &str) -> Note {
     let mut body_start = 0;
     if let Some(block) = frontmatter::split(text) {
         if block.terminated {
-            note.props = frontmatter::parse(path, &block, &mut note.diagnostics);
+            let mut diags = Vec::new();
+            note.props = frontmatter::parse(path, &block, &mut diags).into();
+            note.diagnostics.extend(diags);
         } else {
             note.diagnostics.push(
                 Diagnostic::new(
