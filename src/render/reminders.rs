@@ -94,20 +94,19 @@ fn section(
         let _ = writeln!(out, "{}\n", t(lang, "Nothing here.", "Ничего."));
         return;
     }
-    let lines: Vec<String> =
-        items.par_iter().map(|d| format!("- {}", describe(vault, figures, d, Style::Markdown))).collect();
-    match callout {
+    let lines: Vec<String> = items.par_iter().map(|d| describe(vault, figures, d, Style::Markdown)).collect();
+    let prefix = match callout {
         Some(kind) => {
             let _ = writeln!(out, "> [!{kind}] {}", count(lang, items.len() as i64, Noun::Item));
-            for l in lines {
-                let _ = writeln!(out, "> {l}");
-            }
+            "> - "
         }
-        None => {
-            for l in lines {
-                let _ = writeln!(out, "{l}");
-            }
-        }
+        None => "- ",
+    };
+    out.reserve(lines.iter().map(|l| l.len() + prefix.len() + 1).sum());
+    for l in lines {
+        out.push_str(prefix);
+        out.push_str(&l);
+        out.push('\n');
     }
     out.push('\n');
 }
