@@ -123,7 +123,7 @@ pub fn parse(path: &str, block: &Block<'_>, diags: &mut Vec<Diagnostic>) -> Vec<
     if let Some(props) = simple::parse(yaml) {
         return props
             .into_iter()
-            .map(|(key, value, line)| Property { key: key.to_lowercase(), value, line: block.first_line + line })
+            .map(|(key, value, line)| Property { key: key.to_ascii_lowercase(), value, line: block.first_line + line })
             .collect();
     }
     // Only what the fast path declined reaches the depth check and the YAML crate.
@@ -281,13 +281,15 @@ mod simple {
     use super::Value;
 
     /// `(key, value, 0-based line)` for each property, or `None` outside the subset.
-    pub(super) fn parse(yaml: &str) -> Option<Vec<(String, Value, u32)>> {
+    pub(super) fn parse(yaml: &str) -> Option<Vec<(&str, Value, u32)>> {
         // Characters YAML does not allow unescaped are the YAML crate's to report.
-        let ascii_printable = |b: &u8| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r');
-        if !yaml.as_bytes().iter().all(ascii_printable) && yaml.chars().any(|c| !printable(c)) {
+        if !yaml.bytes().all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r'))
+            && yaml.chars().any(|c| !printable(c))
+        {
             return None;
         }
-        let mut out: Vec<(String, Value, u32)> = Vec::new();
+        let mut out: Vec<(&str, Value, u32)> = Vec::new();
+        // Few keys are compared in place; a set takes over for long blocks.
         let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         let mut open_list: Option<usize> = None;
         let mut item_indent: Option<usize> = None;
@@ -323,7 +325,15 @@ mod simple {
                 return None;
             }
             // A repeated key is an error the YAML crate reports.
-            if !(rest.is_empty() || rest.starts_with(' ')) || !seen.insert(key) {
+            let duplicate = if out.len() < 16 {
+                out.iter().any(|(k, ..)| *k == key)
+            } else {
+                if seen.is_empty() {
+                    seen.extend(out.iter().map(|(k, ..)| *k));
+                }
+                !seen.insert(key)
+            };
+            if !(rest.is_empty() || rest.starts_with(' ')) || duplicate {
                 return None;
             }
             let rest = rest.trim();
@@ -338,15 +348,17 @@ mod simple {
             } else {
                 scalar(rest)?
             };
-            out.push((key.to_owned(), value, line_no));
+            out.push((key, value, line_no));
         }
         Some(out)
     }
 
-    /// YAML 1.2's printable set (tab, line breaks, and no other control characters).
+    /// YAML's printable set (tab, line breaks, and no other control characters), less
+    /// what the YAML crate reads as a line break inside a line (NEL, U+2028, U+2029):
+    /// those lines are the crate's to read.
     fn printable(c: char) -> bool {
-        matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-            && c != '\u{FEFF}'
+        matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+            && !matches!(c, '\u{FEFF}' | '\u{2028}' | '\u{2029}')
     }
 
     fn flow_list(inner: &str) -> Option<Value> {
@@ -472,7 +484,7 @@ mod tests {
                 yaml.push('\n');
             }
             if let Some(fast) = simple::parse(&yaml) {
-                let fast: Vec<(String, Value)> = fast.into_iter().map(|(k, v, _)| (k, v)).collect();
+                let fast: Vec<(String, Value)> = fast.into_iter().map(|(k, v, _)| (k.to_owned(), v)).collect();
                 let slow = via_yaml_crate(&yaml);
                 proptest::prop_assert_eq!(Some(fast), slow, "{}", yaml);
             }
@@ -556,6 +568,16 @@ mod tests {
             "[\"a, b\", 'c]']",
             "[\"x\", [y]]",
             "[a, \"b]",
+            "a\u{85}b",
+            "a\u{80}b",
+            "a\u{9f}",
+            "\u{feff}x",
+            "a\u{7f}",
+            "a\u{fffe}",
+            "a\u{ffff}b",
+            "é\u{a0}ü",
+            "a\u{2028}b",
+            "a\u{2029}",
         ]);
         prop_oneof![
             scalars.clone().prop_map(|v| format!("KEY: {v}")),
