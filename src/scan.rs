@@ -58,12 +58,34 @@ impl Filter {
     pub fn wants(&self, rel: &str) -> bool {
         let hidden = rel.split('/').any(|part| part.starts_with('.'));
         let name = rel.rsplit('/').next().unwrap_or(rel);
-        // Editors' swap, backup and probe files (vim's `4913`, `note.md~`, `.swp`).
-        let junk = name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name == "4913";
         let output =
             rel == self.output_dir || rel.strip_prefix(self.output_dir.as_str()).is_some_and(|r| r.starts_with('/'));
-        !(hidden || junk || output || self.ignore.is_match(rel))
+        !(hidden || junk(name) || output || self.ignored(rel))
     }
+
+    /// [`Filter::wants`] for an entry of a walk whose parent folders it already wants:
+    /// only the entry's own name can make it hidden, junk or the output folder, so the
+    /// relative path is built only when ignore globs need it (or for the output folder).
+    fn wants_entry(&self, vault: &Path, entry: &walkdir::DirEntry) -> bool {
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || junk(&name) {
+            return false;
+        }
+        let maybe_output = self.output_dir.rsplit('/').next() == Some(&*name);
+        if !maybe_output && self.ignore.is_empty() {
+            return true;
+        }
+        relative(vault, entry.path()).is_some_and(|rel| rel != self.output_dir && !self.ignored(&rel))
+    }
+
+    fn ignored(&self, rel: &str) -> bool {
+        !self.ignore.is_empty() && self.ignore.is_match(rel)
+    }
+}
+
+/// Editors' swap, backup and probe files (vim's `4913`, `note.md~`, `.swp`).
+fn junk(name: &str) -> bool {
+    name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name == "4913"
 }
 
 /// The path of `path` relative to `vault`, with `/` separators.
@@ -94,8 +116,14 @@ pub fn walk_under(vault: &Path, start: &Path, filter: &Filter) -> Result<Listing
     let mut files = Vec::new();
     // No sorted walk: the lists are sorted once at the end.
     let walker = WalkDir::new(start).follow_links(false).into_iter();
-    let walker =
-        walker.filter_entry(|e| e.path() == vault || relative(vault, e.path()).is_some_and(|r| filter.wants(&r)));
+    let walker = walker.filter_entry(|e| {
+        if e.depth() == 0 {
+            // The walk's own start: the vault, or a folder below it checked whole.
+            e.path() == vault || relative(vault, e.path()).is_some_and(|r| filter.wants(&r))
+        } else {
+            filter.wants_entry(vault, e)
+        }
+    });
     for entry in walker {
         // A folder that vanished or cannot be listed mid-walk is skipped, not fatal.
         let Ok(entry) = entry else { continue };
@@ -109,7 +137,7 @@ pub fn walk_under(vault: &Path, start: &Path, filter: &Filter) -> Result<Listing
             files.push(rel);
         }
     }
-    notes.sort();
+    notes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     files.sort();
     Ok((notes, files))
 }
@@ -255,5 +283,51 @@ mod tests {
         std::os::unix::fs::symlink(&target, &link).unwrap();
         assert!(read_note("link.md", &link, &wanted).is_none());
         assert_eq!(read_note("target.md", &target, &wanted).unwrap().links[0].target, "Secret".into());
+    }
+
+    /// The walk prunes by each entry's own name; it must keep exactly what
+    /// `Filter::wants` keeps when asked about every whole path.
+    #[test]
+    fn the_walk_keeps_what_the_filter_wants() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = [
+            "a.md",
+            "CRM.md",
+            "Reports/CRM/Reminders.md",
+            "Reports/CRMx/kept.md",
+            "Other/CRM/kept.md",
+            ".obsidian/workspace.md",
+            "x/.hidden/n.md",
+            "x/.n.md",
+            "x/y.md~",
+            "x/y.md.swp",
+            "x/4913",
+            "Templates/t.md",
+            "deep/Templates/t.md",
+            "deep/a.tmp.md",
+            "img/logo.png",
+        ];
+        for p in paths {
+            let path = dir.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let config = Config {
+            output_dir: "Reports/CRM".into(),
+            ignore: vec!["Templates/**".into(), "**/*.tmp.md".into()],
+            ..Config::default()
+        };
+        let filter = Filter::new(&config);
+        let (notes, files) = walk(dir.path(), &filter).unwrap();
+        let mut found: Vec<&str> =
+            notes.iter().map(|(r, _)| r.as_str()).chain(files.iter().map(String::as_str)).collect();
+        found.sort_unstable();
+        let mut expected: Vec<&str> = paths.iter().copied().filter(|p| filter.wants(p)).collect();
+        expected.sort_unstable();
+        assert_eq!(found, expected);
+        assert_eq!(
+            expected,
+            ["CRM.md", "Other/CRM/kept.md", "Reports/CRMx/kept.md", "a.md", "deep/Templates/t.md", "img/logo.png"]
+        );
     }
 }
