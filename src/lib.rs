@@ -219,6 +219,7 @@ mod tests {
         ("FB.md", "---\ntype: feedback\nreceived: 2026-11-01\nclient: \"[[Beta]]\"\n---\n"),
         ("2026-10-12.md", "Call with [[Beta]]\n- [ ] follow up with [[Acme]]\n"),
         ("Cleo.md", "---\ntype: person\n---\n- 2026-11-03 call\n"),
+        ("Cafe.md", "---\ntype: client\ncadence: monthly\n---\n- 2026-10-31 call\n"),
     ];
 
     fn vault(edits: &[(&str, &str)]) -> Vault {
@@ -244,6 +245,8 @@ mod tests {
             &[("Meet.md", "---\ntype: interaction\ndate: 2026-11-15\nclient: \"[[Beta]]\"\n---\n- [ ] quote\n")],
             &[("FB.md", "---\ntype: feedback\nreceived: 2026-11-02\nclient: \"[[Beta]]\"\nstatus: answered\n---\n")],
             &[("2026-10-12.md", "Lunch with [[Anna]]\n"), ("Beta.md", "---\ntype: client\n---\n")],
+            // Another last contact, the same due date (31 Oct and 30 Oct + 1 month).
+            &[("Cafe.md", "---\ntype: client\ncadence: monthly\n---\n- 2026-10-30 call\n")],
             // A client's contacts changing, a person changing company, and a note
             // changing kind: full rebuild.
             &[("Beta.md", "---\ntype: client\ncontacts: [\"[[Cleo]]\"]\n---\n")],
@@ -254,6 +257,7 @@ mod tests {
         let one_shot = Vault::build(Path::new("."), Config::default(), vault(&[]).notes, Vec::new());
         assert_eq!(one_shot.graph, vault(&[]).graph);
         assert_eq!(sorted(one_shot.diagnostics), sorted(vault(&[]).diagnostics));
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         for edits in cases {
             let before = vault(&[]);
             let mut notes = before.notes.clone();
@@ -266,6 +270,7 @@ mod tests {
             let folded = before.rebuild(Config::default(), notes, &changed);
             let fresh = vault(edits);
             assert_eq!(folded.graph, fresh.graph, "{edits:?}");
+            assert_eq!(folded.generate(today), fresh.generate(today), "{edits:?}");
             assert_eq!(sorted(folded.diagnostics), sorted(fresh.diagnostics), "{edits:?}");
         }
     }
