@@ -353,9 +353,9 @@ pub fn portfolio(g: &Graph, today: NaiveDate, figures: &[ClientFigures]) -> Port
     let year_ago = minus(today, 365);
     for f in figures {
         let c = &g.clients[f.client];
-        *p.by_tier.entry(c.tier.as_str().to_owned()).or_default() += 1;
-        *p.by_status.entry(c.status.as_str().to_owned()).or_default() += 1;
-        *p.by_state.entry(f.state.as_str().to_owned()).or_default() += 1;
+        tally(&mut p.by_tier, c.tier.as_str());
+        tally(&mut p.by_status, c.status.as_str());
+        tally(&mut p.by_state, f.state.as_str());
         if f.state != State::Silent {
             p.active += 1;
             if f.state != State::Overdue {
@@ -408,11 +408,20 @@ pub fn portfolio(g: &Graph, today: NaiveDate, figures: &[ClientFigures]) -> Port
             slot.1 += 1;
         }
         if i.date > year_ago {
-            let f = i.format.clone().unwrap_or_else(|| "unspecified".into());
-            *p.formats.entry(f).or_default() += 1;
+            tally(&mut p.formats, i.format.as_deref().unwrap_or("unspecified"));
         }
     }
     p
+}
+
+/// Counts one more `key`, copying the key only the first time it is seen.
+fn tally(counts: &mut BTreeMap<String, usize>, key: &str) {
+    match counts.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(key.to_owned(), 1);
+        }
+    }
 }
 
 fn median(sorted: &[i64]) -> Option<f64> {
@@ -427,8 +436,7 @@ fn median(sorted: &[i64]) -> Option<f64> {
 /// All figures for `today`.
 pub fn compute(g: &Graph, config: &Config, today: NaiveDate) -> Figures {
     let clients = client_figures(g, config, today);
-    let due = reminders(g, config, today, &clients);
-    let portfolio = portfolio(g, today, &clients);
+    let (due, portfolio) = rayon::join(|| reminders(g, config, today, &clients), || portfolio(g, today, &clients));
     Figures { today, clients, due, portfolio }
 }
 
