@@ -252,14 +252,18 @@ pub(crate) struct TextLink<'a> {
     pub inner: &'a str,
 }
 
-/// The wikilinks and embeds in a plain string, in order (one regex search, no captures).
-pub(crate) fn text_links(s: &str) -> impl Iterator<Item = TextLink<'_>> {
-    WIKILINK_IN_TEXT.find_iter(s).map(|m| {
-        let literal = m.as_str();
+impl<'a> TextLink<'a> {
+    /// The link in a match of [`WIKILINK_IN_TEXT`].
+    pub(crate) fn of(literal: &'a str) -> Self {
         let embed = literal.starts_with('!');
         let inner = &literal[if embed { 3 } else { 2 }..literal.len() - 2];
         TextLink { literal, embed, inner }
-    })
+    }
+}
+
+/// The wikilinks and embeds in a plain string, in order (one regex search, no captures).
+pub(crate) fn text_links(s: &str) -> impl Iterator<Item = TextLink<'_>> {
+    WIKILINK_IN_TEXT.find_iter(s).map(|m| TextLink::of(m.as_str()))
 }
 
 /// Links inside property values (`company: "[[Acme]]"`, lists of them), positioned at
@@ -301,14 +305,28 @@ fn property_links(note: &mut Note, text: &str, idx: &LineIndex, block: &frontmat
     }
 }
 
+/// A wikilink's inner text `target#anchor|shown` in its parts, as written.
+pub(crate) struct WikiParts<'a> {
+    /// `target#anchor`, without a table's escaping `\` before the `|`.
+    pub dest: &'a str,
+    pub target: &'a str,
+    pub anchor: Option<&'a str>,
+    pub shown: Option<&'a str>,
+}
+
+impl<'a> WikiParts<'a> {
+    pub(crate) fn of(inner: &'a str) -> Self {
+        let (dest, shown) = inner.split_once('|').map_or((inner, None), |(d, s)| (d, Some(s)));
+        let dest = dest.strip_suffix('\\').unwrap_or(dest);
+        let (target, anchor) = dest.split_once('#').map_or((dest, None), |(t, a)| (t, Some(a)));
+        WikiParts { dest, target, anchor, shown }
+    }
+}
+
 /// Splits a wikilink's inner text `target#anchor|shown` into target and anchor.
 pub fn split_wikilink(inner: &str) -> (Box<str>, Option<Box<str>>) {
-    let dest = inner.split('|').next().unwrap_or(inner);
-    let dest = dest.strip_suffix('\\').unwrap_or(dest);
-    match dest.split_once('#') {
-        Some((t, a)) => (t.trim().into(), Some(a.trim().into())),
-        None => (dest.trim().into(), None),
-    }
+    let parts = WikiParts::of(inner);
+    (parts.target.trim().into(), parts.anchor.map(|a| a.trim().into()))
 }
 
 /// Finds wikilinks in a plain string (a property or field value): `(target, anchor)`.

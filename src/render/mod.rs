@@ -15,7 +15,7 @@ use crate::Vault;
 use crate::config::Lang;
 use crate::metrics::{Detail, Due, DueKind, Figures};
 use crate::model::cadence::Cadence;
-use crate::parse::WIKILINK_IN_TEXT;
+use crate::parse::{TextLink, WIKILINK_IN_TEXT, WikiParts};
 use crate::resolve::Target;
 use i18n::{Noun, count, t};
 
@@ -116,11 +116,7 @@ pub fn relink(vault: &Vault, from: usize, text: &str, style: Style) -> String {
         return text.to_owned();
     }
     let wiki = WIKILINK_IN_TEXT.replace_all(text, |c: &regex::Captures<'_>| {
-        let whole = &c[0];
-        let inner = &whole[whole.find("[[").map_or(0, |i| i + 2)..whole.len() - 2];
-        let (dest, shown) = inner.split_once('|').map_or((inner, None), |(d, s)| (d, Some(s)));
-        let dest = dest.strip_suffix('\\').unwrap_or(dest);
-        let (target, anchor) = dest.split_once('#').map_or((dest, None), |(t, a)| (t, Some(a)));
+        let WikiParts { dest, target, anchor, shown } = WikiParts::of(TextLink::of(&c[0]).inner);
         let shown =
             shown.map_or_else(|| if target.is_empty() { dest.to_owned() } else { target.to_owned() }, str::to_owned);
         match (style, vault.index.resolve_name(from, target).target) {
