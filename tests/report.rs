@@ -206,3 +206,28 @@ fn generated_markdown_parses_and_links_resolve() {
         }
     }
 }
+
+/// Links in a next step's text are rewritten to full-path wikilinks in the notes (so they
+/// resolve from the output folder) and to plain names in the terminal; links that lead
+/// nowhere become their text, and web links stay as written.
+#[test]
+fn task_links_are_rewritten_for_the_output_folder() {
+    let (_t, v) = empty_vault();
+    write(&v, "People/Anna.md", "---\ntype: person\n---\n## Phone\n");
+    write(&v, "Docs/Brief.md", "# Brief\n");
+    write(
+        &v,
+        "Clients/Acme.md",
+        "---\ntype: client\n---\n- [ ] Call [[Anna#Phone|Anna]] and [[Anna]] about [[Nowhere]] and \
+         [the brief](../Docs/Brief.md), see [site](https://example.com) and [gone](gone.md) 📅 2026-11-20\n",
+    );
+    assert_eq!(code(&report(&v, &[])), 0);
+    let line = "[[Clients/Acme|Acme]]: Call [[People/Anna#Phone|Anna]] and [[People/Anna|Anna]] about Nowhere and \
+                [[Docs/Brief|the brief]], see [site](https://example.com) and gone — overdue by 3 days (2026-11-20)";
+    let reminders = read(&v, "CRM/Reminders.md");
+    assert!(reminders.contains(&format!("> - {line}\n")), "{reminders}");
+    let due = stdout(&rapport(&v, &["due", "--today", TODAY]));
+    let plain =
+        "Acme: Call Anna and Anna about Nowhere and the brief, see site and gone — overdue by 3 days (2026-11-20)";
+    assert!(due.contains(plain), "{due}");
+}
