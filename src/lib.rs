@@ -196,7 +196,9 @@ impl Vault {
         let t = std::time::Instant::now();
         let (reminders, dashboard) = self.generated_paths();
         let r = render::reminders::render(self, figures, &dashboard);
+        timing("reminders", t);
         let d = render::dashboard::render(self, figures, &reminders);
+        timing("dashboard", t);
         let out = vec![
             Generated { rel: reminders, content: write::compose(&r, figures.today) },
             Generated { rel: dashboard, content: write::compose(&d, figures.today) },

@@ -156,6 +156,7 @@ impl State {
         };
         let mut written = Vec::new();
         for g in self.vault.generate(self.today) {
+            let t = Instant::now();
             let result = write::plan(&self.root, &g.rel, &g.content, false)
                 .and_then(|o| write::apply(&out_dir, &self.root, &g.rel, &g.content, &o).map(|()| o));
             match result {
@@ -166,6 +167,7 @@ impl State {
                 }
                 Err(e) => self.say(&format!("error: {e}")),
             }
+            crate::timing("write note", t);
         }
         written
     }

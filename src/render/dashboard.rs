@@ -142,9 +142,19 @@ pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String 
     let _ = writeln!(out, "{head}\n|---|---|---|---|---|---:|---|---|---:|---:|---:|---|---|---|---:|---:|---:|");
     let mut order: Vec<_> = figures.clients.iter().collect();
     order.sort_by(|a, b| (a.state, &g.clients[a.client].path).cmp(&(b.state, &g.clients[b.client].path)));
-    let rows: Vec<String> = order.par_iter().map(|f| client_row(vault, f, lang)).collect();
-    for r in rows {
-        out.push_str(&r);
+    let parts: Vec<String> = order
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut part = String::with_capacity(chunk.len() * 256);
+            for f in chunk {
+                client_row(&mut part, vault, f, lang);
+            }
+            part
+        })
+        .collect();
+    out.reserve(parts.iter().map(String::len).sum::<usize>() + 1);
+    for p in parts {
+        out.push_str(&p);
     }
     out.push('\n');
 
@@ -175,32 +185,85 @@ pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String 
     out
 }
 
-/// One row of the client table.
-fn client_row(vault: &Vault, f: &ClientFigures, lang: Lang) -> String {
+/// Writes text into a Markdown table cell: `|` escaped, line breaks as spaces.
+struct Cell<'a>(&'a mut String);
+
+impl std::fmt::Write for Cell<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if !s.contains(['|', '\n', '\r']) {
+            self.0.push_str(s);
+            return Ok(());
+        }
+        for ch in s.chars() {
+            match ch {
+                '|' => self.0.push_str("\\|"),
+                '\n' | '\r' => self.0.push(' '),
+                ch => self.0.push(ch),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Appends one row of the client table. Thousands of rows: written in place, one
+/// cell after another, without a string per cell.
+fn client_row(out: &mut String, vault: &Vault, f: &ClientFigures, lang: Lang) {
     let g = &vault.graph;
     let c = &g.clients[f.client];
-    let dash = || "—".to_owned();
-    let names: Vec<String> = f.formats.iter().map(|x| word(lang, x)).collect();
-    let formats = if names.is_empty() { dash() } else { format!("{}: {}", names.len(), names.join(", ")) };
-    let row = [
-        link(&c.path),
-        word(lang, c.tier.as_str()),
-        word(lang, c.status.as_str()),
-        state_word(lang, f.state).to_owned(),
-        f.last_contact.map_or_else(dash, |d| d.to_string()),
-        f.days_since.map_or_else(dash, |d| d.to_string()),
-        f.cadence.map_or_else(dash, |x| cadence_text(lang, x)),
-        f.next_due.map_or_else(dash, |d| d.to_string()),
-        f.interactions_90d.to_string(),
-        f.interactions_365d.to_string(),
-        f.mean_interval_days.map_or_else(dash, |d| format!("{d:.0}")),
-        formats,
-        format!("{} / {}", f.initiated_us, f.initiated_them),
-        format!("{} ({})", f.open_next_steps, f.overdue_next_steps),
-        f.referrals.to_string(),
-        c.satisfaction.map_or_else(dash, |s| format!("{s}")),
-        c.value.map_or_else(dash, num),
-    ];
-    let cells: Vec<String> = row.iter().map(|s| cell(s)).collect();
-    format!("| {} |\n", cells.join(" | "))
+    let dash = "—";
+    out.push_str("| ");
+    let cell = |out: &mut String, args: std::fmt::Arguments<'_>| {
+        let _ = Cell(out).write_fmt(args);
+        out.push_str(" | ");
+    };
+    let _ = write!(Cell(out), "{}", link(&c.path));
+    out.push_str(" | ");
+    cell(out, format_args!("{}", word(lang, c.tier.as_str())));
+    cell(out, format_args!("{}", word(lang, c.status.as_str())));
+    cell(out, format_args!("{}", state_word(lang, f.state)));
+    match f.last_contact {
+        Some(d) => cell(out, format_args!("{d}")),
+        None => cell(out, format_args!("{dash}")),
+    }
+    match f.days_since {
+        Some(d) => cell(out, format_args!("{d}")),
+        None => cell(out, format_args!("{dash}")),
+    }
+    match f.cadence {
+        Some(x) => cell(out, format_args!("{}", cadence_text(lang, x))),
+        None => cell(out, format_args!("{dash}")),
+    }
+    match f.next_due {
+        Some(d) => cell(out, format_args!("{d}")),
+        None => cell(out, format_args!("{dash}")),
+    }
+    cell(out, format_args!("{}", f.interactions_90d));
+    cell(out, format_args!("{}", f.interactions_365d));
+    match f.mean_interval_days {
+        Some(d) => cell(out, format_args!("{d:.0}")),
+        None => cell(out, format_args!("{dash}")),
+    }
+    if f.formats.is_empty() {
+        cell(out, format_args!("{dash}"));
+    } else {
+        let _ = write!(Cell(out), "{}: ", f.formats.len());
+        for (i, x) in f.formats.iter().enumerate() {
+            let _ = write!(Cell(out), "{}{}", if i == 0 { "" } else { ", " }, word(lang, x));
+        }
+        out.push_str(" | ");
+    }
+    cell(out, format_args!("{} / {}", f.initiated_us, f.initiated_them));
+    cell(out, format_args!("{} ({})", f.open_next_steps, f.overdue_next_steps));
+    cell(out, format_args!("{}", f.referrals));
+    match c.satisfaction {
+        Some(s) => cell(out, format_args!("{s}")),
+        None => cell(out, format_args!("{dash}")),
+    }
+    match c.value {
+        Some(v) => cell(out, format_args!("{}", num(v))),
+        None => cell(out, format_args!("{dash}")),
+    }
+    // The last separator becomes the row's end.
+    out.truncate(out.len() - 1);
+    out.push('\n');
 }

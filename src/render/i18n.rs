@@ -1,5 +1,7 @@
 //! Render stage, language: the words of generated text in English and Russian.
 
+use std::fmt::Write as _;
+
 use crate::config::Lang;
 
 /// Russian plural form for `n`: one (1, 21), few (2–4, 22–24), many (5–20, 25…).
@@ -14,6 +16,13 @@ pub fn ru_plural<'a>(n: i64, one: &'a str, few: &'a str, many: &'a str) -> &'a s
 
 /// `n` with its counted noun, in the given language.
 pub fn count(lang: Lang, n: i64, noun: Noun) -> String {
+    let mut s = String::new();
+    push_count(&mut s, lang, n, noun);
+    s
+}
+
+/// Appends [`count`]`(lang, n, noun)`.
+pub fn push_count(out: &mut String, lang: Lang, n: i64, noun: Noun) {
     let word = match lang {
         Lang::En => {
             let (one, many) = noun.en();
@@ -24,7 +33,7 @@ pub fn count(lang: Lang, n: i64, noun: Noun) -> String {
             ru_plural(n, one, few, many)
         }
     };
-    format!("{n} {word}")
+    let _ = write!(out, "{n} {word}");
 }
 
 /// Nouns that are counted in generated text.
@@ -77,7 +86,7 @@ pub fn t(lang: Lang, en: &'static str, ru: &'static str) -> &'static str {
 }
 
 /// A model word (tier, status, format, state) in the report's language.
-pub fn word(lang: Lang, w: &str) -> String {
+pub fn word(lang: Lang, w: &str) -> &str {
     let ru = match w {
         "key" => "ключевой",
         "supporting" => "поддерживающий",
@@ -100,11 +109,11 @@ pub fn word(lang: Lang, w: &str) -> String {
         "visit" => "визит",
         "other" => "другое",
         "unspecified" => "не указан",
-        _ => return w.to_owned(),
+        _ => return w,
     };
     match lang {
-        Lang::En => w.to_owned(),
-        Lang::Ru => ru.to_owned(),
+        Lang::En => w,
+        Lang::Ru => ru,
     }
 }
 

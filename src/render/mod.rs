@@ -9,6 +9,8 @@ pub mod reminders;
 
 use std::sync::LazyLock;
 
+use std::fmt::Write as _;
+
 use regex::Regex;
 
 use crate::Vault;
@@ -17,7 +19,7 @@ use crate::metrics::{Detail, Due, DueKind, Figures};
 use crate::model::cadence::Cadence;
 use crate::parse::{TextLink, WIKILINK_IN_TEXT, WikiParts};
 use crate::resolve::Target;
-use i18n::{Noun, count, t};
+use i18n::{Noun, push_count, t};
 
 /// How names are written: wikilinks for notes, plain names for the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,23 +41,33 @@ pub fn name_of(path: &str) -> &str {
 
 /// A wikilink to a note by its full path, shown by its name.
 pub fn link(path: &str) -> String {
-    // Built by hand: one of these per reminder line, and `format!` costs more than the copy.
-    let (stem, name) = (stem(path), name_of(path));
-    let mut s = String::with_capacity(stem.len() + name.len() + 5);
-    s.push_str("[[");
-    s.push_str(stem);
-    s.push('|');
-    s.push_str(name);
-    s.push_str("]]");
+    let mut s = String::with_capacity(2 * path.len() + 2);
+    push_link(&mut s, path);
     s
+}
+
+/// Appends [`link`]`(path)`: one of these per reminder line and table row, so pushed, not
+/// formatted.
+pub fn push_link(out: &mut String, path: &str) {
+    let (stem, name) = (stem(path), name_of(path));
+    out.push_str("[[");
+    out.push_str(stem);
+    out.push('|');
+    out.push_str(name);
+    out.push_str("]]");
 }
 
 /// A note's name in the given style.
 pub fn note_ref(vault: &Vault, note: usize, style: Style) -> String {
-    let path = &vault.notes[note].path;
+    let mut s = String::new();
+    push_note_ref(&mut s, &vault.notes[note].path, style);
+    s
+}
+
+fn push_note_ref(out: &mut String, path: &str, style: Style) {
     match style {
-        Style::Markdown => link(path),
-        Style::Plain => name_of(path).to_owned(),
+        Style::Markdown => push_link(out, path),
+        Style::Plain => out.push_str(name_of(path)),
     }
 }
 
@@ -66,45 +78,59 @@ pub fn cell(s: &str) -> String {
 
 /// A cadence in words: `2 weeks`, `3 months`, `1 месяц 15 дней`.
 pub fn cadence_text(lang: Lang, c: Cadence) -> String {
-    let mut parts = Vec::new();
+    let mut s = String::new();
+    push_cadence(&mut s, lang, c);
+    s
+}
+
+fn push_cadence(out: &mut String, lang: Lang, c: Cadence) {
+    let start = out.len();
     if c.months > 0 {
         if c.months % 12 == 0 {
-            parts.push(count(lang, i64::from(c.months / 12), Noun::Year));
+            push_count(out, lang, i64::from(c.months / 12), Noun::Year);
         } else {
-            parts.push(count(lang, i64::from(c.months), Noun::Month));
+            push_count(out, lang, i64::from(c.months), Noun::Month);
         }
     }
     if c.days > 0 {
+        if out.len() > start {
+            out.push(' ');
+        }
         if c.days % 7 == 0 {
-            parts.push(count(lang, i64::from(c.days / 7), Noun::Week));
+            push_count(out, lang, i64::from(c.days / 7), Noun::Week);
         } else {
-            parts.push(count(lang, i64::from(c.days), Noun::Day));
+            push_count(out, lang, i64::from(c.days), Noun::Day);
         }
     }
-    parts.join(" ")
 }
 
 /// "overdue by 3 days" / "today" / "in 2 days".
 pub fn when(lang: Lang, days: i64) -> String {
-    match days {
-        0 => t(lang, "today", "сегодня").to_owned(),
-        d if d < 0 => match lang {
-            Lang::En => format!("overdue by {}", count(lang, -d, Noun::Day)),
-            Lang::Ru => format!("просрочено на {}", count(lang, -d, Noun::Day)),
-        },
-        d => match lang {
-            Lang::En => format!("in {}", count(lang, d, Noun::Day)),
-            Lang::Ru => format!("через {}", count(lang, d, Noun::Day)),
-        },
-    }
+    let mut s = String::new();
+    push_when(&mut s, lang, days);
+    s
+}
+
+fn push_when(out: &mut String, lang: Lang, days: i64) {
+    let (before, n) = match days {
+        0 => return out.push_str(t(lang, "today", "сегодня")),
+        d if d < 0 => (t(lang, "overdue by ", "просрочено на "), -d),
+        d => (t(lang, "in ", "через "), d),
+    };
+    out.push_str(before);
+    push_count(out, lang, n, Noun::Day);
 }
 
 /// "3 days ago" for past events.
 pub fn ago(lang: Lang, days: i64) -> String {
-    match lang {
-        Lang::En => format!("{} ago", count(lang, days, Noun::Day)),
-        Lang::Ru => format!("{} назад", count(lang, days, Noun::Day)),
-    }
+    let mut s = String::new();
+    push_ago(&mut s, lang, days);
+    s
+}
+
+fn push_ago(out: &mut String, lang: Lang, days: i64) {
+    push_count(out, lang, days, Noun::Day);
+    out.push_str(t(lang, " ago", " назад"));
 }
 
 static MDLINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\[\]]*)\]\(([^()\s]+)\)").expect("valid regex"));
@@ -112,60 +138,103 @@ static MDLINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\[\]]*)\]\((
 /// Rewrites links in a task's text (written in note `from`) to full-path wikilinks, so
 /// they resolve the same from the output folder; links that lead nowhere become text.
 pub fn relink(vault: &Vault, from: usize, text: &str, style: Style) -> String {
+    let mut out = String::new();
+    relink_into(&mut out, vault, from, text, style);
+    out
+}
+
+/// Appends [`relink`]`(vault, from, text, style)`.
+fn relink_into(out: &mut String, vault: &Vault, from: usize, text: &str, style: Style) {
     if !text.contains("[[") && !text.contains("](") {
-        return text.to_owned();
+        return out.push_str(text);
     }
-    let wiki = WIKILINK_IN_TEXT.replace_all(text, |c: &regex::Captures<'_>| {
-        let WikiParts { dest, target, anchor, shown } = WikiParts::of(TextLink::of(&c[0]).inner);
-        let shown =
-            shown.map_or_else(|| if target.is_empty() { dest.to_owned() } else { target.to_owned() }, str::to_owned);
+    let mut wiki = String::with_capacity(text.len() + 32);
+    let mut rest = 0;
+    for m in WIKILINK_IN_TEXT.find_iter(text) {
+        wiki.push_str(&text[rest..m.start()]);
+        rest = m.end();
+        let WikiParts { dest, target, anchor, shown } = WikiParts::of(TextLink::of(m.as_str()).inner);
+        let shown = shown.unwrap_or(if target.is_empty() { dest } else { target });
         match (style, vault.index.resolve_name(from, target).target) {
             (Style::Markdown, Target::Note(i)) => {
-                let anchor = anchor.map(|a| format!("#{a}")).unwrap_or_default();
-                format!("[[{}{anchor}|{shown}]]", stem(&vault.notes[i].path))
+                wiki.push_str("[[");
+                wiki.push_str(stem(&vault.notes[i].path));
+                if let Some(a) = anchor {
+                    wiki.push('#');
+                    wiki.push_str(a);
+                }
+                wiki.push('|');
+                wiki.push_str(shown);
+                wiki.push_str("]]");
             }
+            _ => wiki.push_str(shown),
+        }
+    }
+    wiki.push_str(&text[rest..]);
+    if !wiki.contains("](") {
+        return out.push_str(&wiki);
+    }
+    // Markdown links, in what the wikilinks became.
+    let md = MDLINK.replace_all(&wiki, |c: &regex::Captures<'_>| {
+        let shown = c[1].to_owned();
+        let dest = percent_encoding::percent_decode_str(&c[2]).decode_utf8_lossy().into_owned();
+        match (style, vault.index.resolve_path(from, dest.split('#').next().unwrap_or("")).target) {
+            (Style::Markdown, Target::Note(i)) => format!("[[{}|{shown}]]", stem(&vault.notes[i].path)),
+            (Style::Markdown, _) if c[2].contains("://") => c[0].to_owned(),
             _ => shown,
         }
     });
-    MDLINK
-        .replace_all(&wiki, |c: &regex::Captures<'_>| {
-            let shown = c[1].to_owned();
-            let dest = percent_encoding::percent_decode_str(&c[2]).decode_utf8_lossy().into_owned();
-            match (style, vault.index.resolve_path(from, dest.split('#').next().unwrap_or("")).target) {
-                (Style::Markdown, Target::Note(i)) => format!("[[{}|{shown}]]", stem(&vault.notes[i].path)),
-                (Style::Markdown, _) if c[2].contains("://") => c[0].to_owned(),
-                _ => shown,
-            }
-        })
-        .into_owned()
+    out.push_str(&md);
 }
 
 /// One reminder as a sentence.
 pub fn describe(vault: &Vault, figures: &Figures, due: &Due, style: Style) -> String {
+    let mut s = String::new();
+    describe_into(&mut s, vault, figures, due, style);
+    s
+}
+
+/// Appends [`describe`]'s sentence. Reminder notes hold tens of thousands of these, so
+/// each is written in place, without a string per part.
+pub fn describe_into(out: &mut String, vault: &Vault, figures: &Figures, due: &Due, style: Style) {
     let lang = vault.config.lang;
     let g = &vault.graph;
-    let client_s = due.client.map_or_else(
-        || t(lang, "(no client)", "(без клиента)").to_owned(),
-        |c| note_ref(vault, g.clients[c].note, style),
-    );
-    let date = due.date.map(|d| d.to_string()).unwrap_or_default();
+    let client = |out: &mut String| match due.client {
+        Some(c) => push_note_ref(out, &vault.notes[g.clients[c].note].path, style),
+        None => out.push_str(t(lang, "(no client)", "(без клиента)")),
+    };
+    let subject = |out: &mut String| push_note_ref(out, &vault.notes[due.subject].path, style);
+    let date = |out: &mut String| {
+        if let Some(d) = due.date {
+            let _ = write!(out, "{d}");
+        }
+    };
     let days = due.days.unwrap_or(0);
-    // Contact reminders, the most numerous, do not name the subject.
-    let subject = || note_ref(vault, due.subject, style);
+    // "<when> (<date>)", the tail of most reminders.
+    let when_date = |out: &mut String| {
+        push_when(out, lang, days);
+        out.push_str(" (");
+        date(out);
+        out.push(')');
+    };
     match due.kind {
+        // Contact reminders, the most numerous, do not name the subject.
         DueKind::Contact => {
+            out.push_str(t(lang, "Contact ", "Связаться с "));
+            client(out);
+            out.push_str(": ");
+            when_date(out);
+            out.push_str(" · ");
             let fig = due.client.and_then(|c| figures.clients.get(c));
-            let cadence = fig.and_then(|f| f.cadence).map(|x| cadence_text(lang, x)).unwrap_or_default();
-            let last = match fig.and_then(|f| f.last_contact) {
-                Some(last) => match lang {
-                    Lang::En => format!("last contact {last}"),
-                    Lang::Ru => format!("последний контакт {last}"),
-                },
-                None => t(lang, "no contact yet", "контактов ещё не было").to_owned(),
-            };
-            match lang {
-                Lang::En => format!("Contact {client_s}: {} ({date}) · {last} · every {cadence}", when(lang, days)),
-                Lang::Ru => format!("Связаться с {client_s}: {} ({date}) · {last} · раз в {cadence}", when(lang, days)),
+            match fig.and_then(|f| f.last_contact) {
+                Some(last) => {
+                    let _ = write!(out, "{}{last}", t(lang, "last contact ", "последний контакт "));
+                }
+                None => out.push_str(t(lang, "no contact yet", "контактов ещё не было")),
+            }
+            out.push_str(t(lang, " · every ", " · раз в "));
+            if let Some(c) = fig.and_then(|f| f.cadence) {
+                push_cadence(out, lang, c);
             }
         }
         DueKind::NextStep => {
@@ -173,91 +242,95 @@ pub fn describe(vault: &Vault, figures: &Figures, due: &Due, style: Style) -> St
                 Detail::Task(t) => t.as_str(),
                 _ => "",
             };
-            let text = relink(vault, due.subject, task, style);
-            let subject = subject();
-            let from = if due.client.is_some_and(|c| g.clients[c].note == due.subject) {
-                String::new()
-            } else {
-                match lang {
-                    Lang::En => format!(" (in {subject})"),
-                    Lang::Ru => format!(" (в {subject})"),
-                }
-            };
-            match due.date {
-                Some(_) => format!("{client_s}: {text} — {} ({date}){from}", when(lang, days)),
-                None => format!("{client_s}: {text}{from}"),
+            client(out);
+            out.push_str(": ");
+            relink_into(out, vault, due.subject, task, style);
+            if due.date.is_some() {
+                out.push_str(" — ");
+                when_date(out);
+            }
+            if due.client.is_none_or(|c| g.clients[c].note != due.subject) {
+                out.push_str(t(lang, " (in ", " (в "));
+                subject(out);
+                out.push(')');
             }
         }
         DueKind::Feedback => {
-            let subject = subject();
-            let esc = if due.escalate() {
-                t(lang, " — ⚠️ high severity: escalate to management", " — ⚠️ высокая важность: сообщить руководству")
-            } else {
-                ""
-            };
-            match lang {
-                Lang::En => format!("Answer feedback {subject} from {client_s}: {} ({date}){esc}", when(lang, days)),
-                Lang::Ru => {
-                    format!("Ответить на обращение {subject} от {client_s}: {} ({date}){esc}", when(lang, days))
-                }
+            out.push_str(t(lang, "Answer feedback ", "Ответить на обращение "));
+            subject(out);
+            out.push_str(t(lang, " from ", " от "));
+            client(out);
+            out.push_str(": ");
+            when_date(out);
+            if due.escalate() {
+                out.push_str(t(
+                    lang,
+                    " — ⚠️ high severity: escalate to management",
+                    " — ⚠️ высокая важность: сообщить руководству",
+                ));
             }
         }
         DueKind::Birthday => {
-            let subject = subject();
             match lang {
-                Lang::En => format!("Birthday of {subject} ({client_s}) on {date} — {}", when(lang, days)),
-                Lang::Ru => format!("День рождения: {subject} ({client_s}), {date} — {}", when(lang, days)),
+                Lang::En => {
+                    out.push_str("Birthday of ");
+                    subject(out);
+                    out.push_str(" (");
+                    client(out);
+                    out.push_str(") on ");
+                }
+                Lang::Ru => {
+                    out.push_str("День рождения: ");
+                    subject(out);
+                    out.push_str(" (");
+                    client(out);
+                    out.push_str("), ");
+                }
             }
+            date(out);
+            out.push_str(" — ");
+            push_when(out, lang, days);
         }
         DueKind::Anniversary => {
             let years = match due.detail {
                 Detail::Years(y) => i64::from(y),
                 _ => 0,
             };
-            match lang {
-                Lang::En => {
-                    format!("{client_s}: {} together on {date} — {}", count(lang, years, Noun::Year), when(lang, days))
-                }
-                Lang::Ru => format!(
-                    "{client_s}: {} сотрудничества, {date} — {}",
-                    count(lang, years, Noun::Year),
-                    when(lang, days)
-                ),
-            }
+            client(out);
+            out.push_str(": ");
+            push_count(out, lang, years, Noun::Year);
+            out.push_str(t(lang, " together on ", " сотрудничества, "));
+            date(out);
+            out.push_str(" — ");
+            push_when(out, lang, days);
         }
         DueKind::MovedOn => {
-            let subject = subject();
-            let new = match due.detail {
-                Detail::MovedTo(Some(n)) => Some(note_ref(vault, n, style)),
-                _ => None,
-            };
-            let new = match (lang, new) {
-                (Lang::En, Some(n)) => format!(", now at {n}"),
-                (Lang::Ru, Some(n)) => format!(", теперь в {n}"),
-                (_, None) => String::new(),
-            };
-            match lang {
-                Lang::En => format!(
-                    "{subject} left {client_s} on {date} ({}){new}: update the profile, keep the relationship, consider their new company",
-                    ago(lang, -days)
-                ),
-                Lang::Ru => format!(
-                    "{subject} ушёл(ушла) из {client_s} {date} ({}){new}: обновите профиль, сохраните отношения, присмотритесь к новой компании",
-                    ago(lang, -days)
-                ),
+            subject(out);
+            out.push_str(t(lang, " left ", " ушёл(ушла) из "));
+            client(out);
+            out.push_str(t(lang, " on ", " "));
+            date(out);
+            out.push_str(" (");
+            push_ago(out, lang, -days);
+            out.push(')');
+            if let Detail::MovedTo(Some(n)) = due.detail {
+                out.push_str(t(lang, ", now at ", ", теперь в "));
+                push_note_ref(out, &vault.notes[n].path, style);
             }
+            out.push_str(t(
+                lang,
+                ": update the profile, keep the relationship, consider their new company",
+                ": обновите профиль, сохраните отношения, присмотритесь к новой компании",
+            ));
         }
         DueKind::AfterProject => {
-            let cadence = cadence_text(lang, vault.config.cadence.after_project);
-            match lang {
-                Lang::En => {
-                    format!("{client_s}: project ended {date} ({}) — follow up every {cadence}", ago(lang, -days))
-                }
-                Lang::Ru => format!(
-                    "{client_s}: проект завершён {date} ({}) — поддерживайте связь раз в {cadence}",
-                    ago(lang, -days)
-                ),
-            }
+            client(out);
+            out.push_str(t(lang, ": project ended ", ": проект завершён "));
+            date(out);
+            out.push_str(" (");
+            push_ago(out, lang, -days);
+            out.push_str(t(lang, ") — follow up every ", ") — поддерживайте связь раз в "));
+            push_cadence(out, lang, vault.config.cadence.after_project);
         }
     }
 }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 
 use super::i18n::{Noun, count, t};
-use super::{Style, describe, link};
+use super::{Style, describe_into, link};
 use crate::Vault;
 use crate::config::Lang;
 use crate::metrics::{Due, DueKind, Figures};
@@ -94,7 +94,6 @@ fn section(
         let _ = writeln!(out, "{}\n", t(lang, "Nothing here.", "Ничего."));
         return;
     }
-    let lines: Vec<String> = items.par_iter().map(|d| describe(vault, figures, d, Style::Markdown)).collect();
     let prefix = match callout {
         Some(kind) => {
             let _ = writeln!(out, "> [!{kind}] {}", count(lang, items.len() as i64, Noun::Item));
@@ -102,11 +101,22 @@ fn section(
         }
         None => "- ",
     };
-    out.reserve(lines.iter().map(|l| l.len() + prefix.len() + 1).sum());
-    for l in lines {
-        out.push_str(prefix);
-        out.push_str(&l);
-        out.push('\n');
+    // In parallel, a few hundred lines to a string.
+    let parts: Vec<String> = items
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut part = String::with_capacity(chunk.len() * 256);
+            for d in chunk {
+                part.push_str(prefix);
+                describe_into(&mut part, vault, figures, d, Style::Markdown);
+                part.push('\n');
+            }
+            part
+        })
+        .collect();
+    out.reserve(parts.iter().map(String::len).sum::<usize>() + 1);
+    for p in parts {
+        out.push_str(&p);
     }
     out.push('\n');
 }
