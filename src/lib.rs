@@ -195,14 +195,12 @@ impl Vault {
     pub fn generate_from(&self, figures: &metrics::Figures) -> Vec<Generated> {
         let t = std::time::Instant::now();
         let (reminders, dashboard) = self.generated_paths();
-        let r = render::reminders::render(self, figures, &dashboard);
-        timing("reminders", t);
-        let d = render::dashboard::render(self, figures, &reminders);
-        timing("dashboard", t);
-        let out = vec![
-            Generated { rel: reminders, content: write::compose(&r, figures.today) },
-            Generated { rel: dashboard, content: write::compose(&d, figures.today) },
-        ];
+        // Side by side: each is parallel inside, but its assembly and hashing are not.
+        let (r, d) = rayon::join(
+            || write::compose(&render::reminders::render(self, figures, &dashboard), figures.today),
+            || write::compose(&render::dashboard::render(self, figures, &reminders), figures.today),
+        );
+        let out = vec![Generated { rel: reminders, content: r }, Generated { rel: dashboard, content: d }];
         timing("render", t);
         out
     }
