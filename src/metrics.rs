@@ -214,10 +214,11 @@ pub fn client_figures(g: &Graph, config: &Config, today: NaiveDate) -> Vec<Clien
         .par_iter()
         .enumerate()
         .map(|(cid, c)| {
+            // In date order: the past is a prefix, the first planned one follows it.
             let all = g.interactions_of(cid);
-            let past: Vec<_> = all.iter().filter(|i| i.date <= today).collect();
+            let past = &all[..all.partition_point(|i| i.date <= today)];
             let last_contact = past.last().map(|i| i.date);
-            let scheduled = all.iter().find(|i| i.date > today).map(|i| i.date);
+            let scheduled = all.get(past.len()).map(|i| i.date);
             let (cadence, cadence_source) = match (c.cadence, c.engagement, c.project_end) {
                 (Some(own), _, _) => (own, CadenceSource::Own),
                 (None, Engagement::Project, Some(end)) if end < today => {
@@ -247,16 +248,18 @@ pub fn client_figures(g: &Graph, config: &Config, today: NaiveDate) -> Vec<Clien
                     _ => State::Ok,
                 }
             };
-            let within = |days: u32| past.iter().filter(|i| i.date > minus(today, days)).count();
-            let mut dates: Vec<NaiveDate> = past.iter().map(|i| i.date).collect();
-            dates.dedup();
-            let mean_interval_days = (dates.len() >= 2).then(|| {
-                let span = days_between(dates[0], dates[dates.len() - 1]);
-                span as f64 / (dates.len() - 1) as f64
-            });
-            let mut formats: Vec<String> = past.iter().filter_map(|i| i.format.clone()).collect();
-            formats.sort();
+            let within = |days: u32| past.len() - past.partition_point(|i| i.date <= minus(today, days));
+            let distinct_dates = past.windows(2).filter(|w| w[0].date != w[1].date).count() + 1;
+            let mean_interval_days = match (past.first(), past.last()) {
+                (Some(first), Some(last)) if distinct_dates >= 2 => {
+                    Some(days_between(first.date, last.date) as f64 / (distinct_dates - 1) as f64)
+                }
+                _ => None,
+            };
+            let mut formats: Vec<&str> = past.iter().filter_map(|i| i.format.as_deref()).collect();
+            formats.sort_unstable();
             formats.dedup();
+            let formats = formats.into_iter().map(str::to_owned).collect();
             let (open, overdue) = steps[cid];
             ClientFigures {
                 client: cid,
