@@ -7,7 +7,8 @@
 pub mod cadence;
 pub mod daily;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
@@ -284,7 +285,12 @@ impl Props<'_> {
     }
 
     fn get<'n>(&self, note: &'n Note, name: &str) -> Option<&'n Property> {
-        note.props.iter().find(|p| p.key == name).or_else(|| note.props.iter().find(|p| self.canonical(&p.key) == name))
+        let own = note.props.iter().find(|p| p.key == name);
+        // Without aliases in the config every key is its own canonical name.
+        if own.is_some() || self.config.properties.is_empty() {
+            return own;
+        }
+        note.props.iter().find(|p| self.canonical(&p.key) == name)
     }
 
     /// The property's text values, else a standalone inline field's value.
@@ -299,15 +305,15 @@ impl Props<'_> {
     }
 
     /// The first non-empty text value (no list is built for the common scalar case).
-    fn text(&self, note: &Note, name: &str) -> Option<(String, u32)> {
+    fn text<'n>(&self, note: &'n Note, name: &str) -> Option<(Cow<'n, str>, u32)> {
         if let Some(p) = self.get(note, name) {
             if let Value::Text(s) = &p.value {
                 let s = s.trim();
-                return (!s.is_empty()).then(|| (s.to_owned(), p.line));
+                return (!s.is_empty()).then_some((Cow::Borrowed(s), p.line));
             }
         }
         let (v, line) = self.texts(note, name)?;
-        v.into_iter().map(|s| s.trim().to_owned()).find(|s| !s.is_empty()).map(|s| (s, line))
+        v.into_iter().map(|s| s.trim().to_owned()).find(|s| !s.is_empty()).map(|s| (Cow::Owned(s), line))
     }
 }
 
@@ -386,9 +392,21 @@ impl Builder<'_> {
 
     fn kind(&self, note: &Note) -> Option<Kind> {
         let kinds = &self.config.kinds;
-        if let Some((values, _)) = self.props.texts(note, "type") {
-            if let Some(k) = values.iter().find_map(|v| v.parse().ok()) {
-                return Some(k);
+        match self.props.get(note, "type") {
+            // Read in place: every note has a look at it.
+            Some(p) => {
+                let mut found = None;
+                p.value.each_str(&mut |v| found = found.or_else(|| v.parse().ok()));
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None => {
+                if let Some((values, _)) = self.props.texts(note, "type") {
+                    if let Some(k) = values.iter().find_map(|v| v.parse().ok()) {
+                        return Some(k);
+                    }
+                }
             }
         }
         // A nested tag counts as each of its parents: `#client/key` is also `#client`.
@@ -733,8 +751,8 @@ impl Builder<'_> {
             name: note.name().to_owned(),
             path: note.path.clone(),
             company: self.links(id, "company").first().copied(),
-            role: self.props.text(note, "role").map(|t| t.0),
-            email: self.props.text(note, "email").map(|t| t.0),
+            role: self.props.text(note, "role").map(|t| t.0.into_owned()),
+            email: self.props.text(note, "email").map(|t| t.0.into_owned()),
             birthday: self.date(d, id, "birthday"),
             left: self.date(d, id, "left"),
             moved_to: self.links(id, "moved_to").first().copied(),
@@ -755,12 +773,15 @@ impl Builder<'_> {
         let mut f = NoteFacts::default();
         let d = &mut f.diags;
         // Clients the note's links lead to (all links, or the listed ones).
-        let linked = |date: Option<NaiveDate>, only: &mut dyn Iterator<Item = usize>| -> BTreeSet<ClientId> {
-            only.filter_map(|i| match targets.get(i) {
-                Some(Target::Note(t)) if *t != id => client_for(*t, date),
-                _ => None,
-            })
-            .collect()
+        // Clients in id order, each once (a note names one or two: a sorted list, no set).
+        let linked = |date: Option<NaiveDate>, only: &mut dyn Iterator<Item = usize>| -> Vec<ClientId> {
+            sorted_unique(
+                only.filter_map(|i| match targets.get(i) {
+                    Some(Target::Note(t)) if *t != id => client_for(*t, date),
+                    _ => None,
+                })
+                .collect(),
+            )
         };
         let interaction = |date, client, format, initiated_by, source, line| Interaction {
             date,
@@ -774,11 +795,13 @@ impl Builder<'_> {
         match kind {
             Some(Kind::Interaction) => {
                 let date = self.date(d, id, "date");
-                let mut clients: BTreeSet<ClientId> = ["client", "clients", "company", "with"]
-                    .iter()
-                    .flat_map(|k| self.links(id, k))
-                    .filter_map(|t| client_for(t, date))
-                    .collect();
+                let mut clients = sorted_unique(
+                    ["client", "clients", "company", "with"]
+                        .iter()
+                        .flat_map(|k| self.links(id, k))
+                        .filter_map(|t| client_for(t, date))
+                        .collect(),
+                );
                 if clients.is_empty() {
                     let body = note.links.iter().enumerate().filter(|(_, l)| l.property.is_none()).map(|(i, _)| i);
                     clients = linked(date, &mut body.into_iter());
@@ -865,8 +888,9 @@ impl Builder<'_> {
         // Next steps: open tasks in a client's note, its people's notes, or linking either.
         let own = client_for(id, None);
         for task in note.tasks.iter().filter(|t| t.is_open()) {
-            let mut owners: BTreeSet<ClientId> = own.into_iter().collect();
-            owners.extend(linked(None, &mut task.links.iter().copied()));
+            let mut owners = linked(None, &mut task.links.iter().copied());
+            owners.extend(own);
+            let owners = sorted_unique(owners);
             for client in owners {
                 f.next_steps.push(NextStep {
                     client,
@@ -881,6 +905,13 @@ impl Builder<'_> {
         }
         f
     }
+}
+
+/// The ids sorted, each once.
+fn sorted_unique(mut ids: Vec<ClientId>) -> Vec<ClientId> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// Reports clients that share a name or alias (`client-duplicate`). An alias that
