@@ -62,6 +62,38 @@ pub struct Vault {
     pub diagnostics: Vec<Diagnostic>,
     /// What the graph was built from, for folding in a save.
     cache: model::Cache,
+    /// The last reminders note, kept in watch mode only.
+    memo: Memo,
+}
+
+/// The last reminders note rendered and what it was rendered from. Watch mode keeps it
+/// across saves that rename nothing (same notes, links and config): most saves change
+/// no reminder, and the note then is not rendered again.
+#[derive(Default)]
+struct Memo {
+    enabled: bool,
+    last: std::sync::Mutex<Option<(render::reminders::Inputs, String)>>,
+}
+
+impl Memo {
+    fn new(enabled: bool) -> Self {
+        Memo { enabled, last: std::sync::Mutex::default() }
+    }
+
+    /// The composed note for `figures`: the kept one when its inputs are the same.
+    fn reminders(&self, figures: &metrics::Figures, dashboard: &str, render: impl FnOnce() -> String) -> String {
+        if !self.enabled {
+            return render();
+        }
+        let inputs = render::reminders::Inputs::of(figures, dashboard);
+        let mut last = self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, note)) = last.as_ref().filter(|(kept, _)| *kept == inputs) {
+            return note.clone();
+        }
+        let note = render();
+        *last = Some((inputs, note.clone()));
+        note
+    }
 }
 
 impl Vault {
@@ -105,7 +137,9 @@ impl Vault {
     /// the link index is kept and only the changed notes' links are resolved again.
     pub fn rebuild(self, config: Config, notes: Vec<Note>, changed: &[usize]) -> Vault {
         let t = std::time::Instant::now();
-        let Vault { root, files, index, mut resolved, mut graph, mut cache, .. } = self;
+        let Vault { root, files, index, mut resolved, mut graph, mut cache, memo, config: before, .. } = self;
+        // Same notes and links: the kept reminders note stays valid (unless the config moved).
+        let memo = if before == config { memo } else { Memo::new(memo.enabled) };
         let paths: std::collections::HashSet<&str> = changed.iter().map(|&i| notes[i].path.as_str()).collect();
         resolved.diagnostics.retain(|d| !paths.contains(d.path.as_str()));
         for &i in changed {
@@ -123,7 +157,7 @@ impl Vault {
                 }
                 None => model::build_graph(&notes, &resolved, &index, &config, true),
             };
-        Vault { root, config, notes, files, index, resolved, graph, diagnostics, cache }.with_note_diagnostics()
+        Vault { root, config, notes, files, index, resolved, graph, diagnostics, cache, memo }.with_note_diagnostics()
     }
 
     fn model(
@@ -139,7 +173,8 @@ impl Vault {
         let (graph, diagnostics, cache) = model::build_graph(&notes, &resolved, &index, &config, keep);
         timing("model", t);
         let root = root.to_path_buf();
-        Vault { root, config, notes, files, index, resolved, graph, diagnostics, cache }.with_note_diagnostics()
+        let memo = Memo::new(keep);
+        Vault { root, config, notes, files, index, resolved, graph, diagnostics, cache, memo }.with_note_diagnostics()
     }
 
     /// Adds the parser's and resolver's findings to the model's.
@@ -197,7 +232,11 @@ impl Vault {
         let (reminders, dashboard) = self.generated_paths();
         // Side by side: each is parallel inside, but its assembly and hashing are not.
         let (r, d) = rayon::join(
-            || write::compose(&render::reminders::render(self, figures, &dashboard), figures.today),
+            || {
+                self.memo.reminders(figures, &dashboard, || {
+                    write::compose(&render::reminders::render(self, figures, &dashboard), figures.today)
+                })
+            },
             || write::compose(&render::dashboard::render(self, figures, &reminders), figures.today),
         );
         let out = vec![Generated { rel: reminders, content: r }, Generated { rel: dashboard, content: d }];
@@ -258,8 +297,12 @@ mod tests {
         assert_eq!(one_shot.graph, vault(&[]).graph);
         assert_eq!(sorted(one_shot.diagnostics), sorted(vault(&[]).diagnostics));
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut changed_reminders = 0;
         for edits in cases {
             let before = vault(&[]);
+            // What watch mode wrote before the save: the kept reminders note must not
+            // outlive a change to what it shows.
+            let written = before.generate(today);
             let mut notes = before.notes.clone();
             let mut changed = Vec::new();
             for (path, text) in *edits {
@@ -270,8 +313,15 @@ mod tests {
             let folded = before.rebuild(Config::default(), notes, &changed);
             let fresh = vault(edits);
             assert_eq!(folded.graph, fresh.graph, "{edits:?}");
-            assert_eq!(folded.generate(today), fresh.generate(today), "{edits:?}");
+            let generated = folded.generate(today);
+            assert_eq!(generated, fresh.generate(today), "{edits:?}");
+            // A later day changes every reminder's "overdue by".
+            let tomorrow = today.succ_opt().unwrap();
+            assert_eq!(folded.generate(tomorrow), fresh.generate(tomorrow), "{edits:?}");
+            changed_reminders += usize::from(generated[0] != written[0]);
             assert_eq!(sorted(folded.diagnostics), sorted(fresh.diagnostics), "{edits:?}");
         }
+        // Some saves change the reminders and some do not: both ways are covered.
+        assert!(changed_reminders > 0 && changed_reminders < cases.len(), "{changed_reminders}");
     }
 }

@@ -9,6 +9,34 @@ use super::{Style, describe_into, link};
 use crate::Vault;
 use crate::config::Lang;
 use crate::metrics::{Due, DueKind, Figures};
+use crate::model::cadence::Cadence;
+
+/// What the reminders note is rendered from besides the vault's notes, links and config:
+/// when these are equal and those unchanged (a watch cycle after a save that renamed
+/// nothing), the note is the same to the byte.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inputs {
+    today: chrono::NaiveDate,
+    dashboard_path: String,
+    due: Vec<Due>,
+    /// Cadence and last contact of the client of each contact reminder, the only client
+    /// figures a line shows.
+    contacts: Vec<(Option<Cadence>, Option<chrono::NaiveDate>)>,
+}
+
+impl Inputs {
+    pub fn of(figures: &Figures, dashboard_path: &str) -> Self {
+        let contacts = figures
+            .due
+            .iter()
+            .filter(|d| d.kind == DueKind::Contact)
+            .map(|d| {
+                d.client.and_then(|c| figures.clients.get(c)).map_or((None, None), |f| (f.cadence, f.last_contact))
+            })
+            .collect();
+        Inputs { today: figures.today, dashboard_path: dashboard_path.to_owned(), due: figures.due.clone(), contacts }
+    }
+}
 
 /// The body of the reminders note (no frontmatter).
 pub fn render(vault: &Vault, figures: &Figures, dashboard_path: &str) -> String {
