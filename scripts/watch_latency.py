@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Save-to-written latency of `rapport watch` on a vault.
 
-Starts `rapport watch`, saves one client note N times (each save adds a dated log line,
-so the dashboard changes), and measures the time from the save to the new
-CRM/Dashboard.md on disk. Prints median and 95th percentile, the watcher's own
+Starts `rapport watch`, saves one client note N times, and measures the time from the
+save to the new CRM/Dashboard.md on disk. Each save adds a dated log line (the
+dashboard changes, the reminders need not), or with --save task an overdue next step
+(both notes change). Prints median and 95th percentile, the watcher's own
 per-cycle times, and the wall time of a full `rapport report` on the same vault.
 
-usage: scripts/watch_latency.py VAULT [--saves 50] [--debounce 50] [--bin target/release/rapport]
-The vault is modified (log lines are appended to one client note): use a copy.
+usage: scripts/watch_latency.py VAULT [--saves 50] [--save log|task] [--debounce 50] [--bin target/release/rapport]
+The vault is modified (lines are appended to one client note): use a copy.
 """
 import argparse, os, re, statistics, subprocess, sys, time
 
@@ -15,6 +16,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("vault")
     ap.add_argument("--saves", type=int, default=50)
+    ap.add_argument("--save", choices=["log", "task"], default="log")
     ap.add_argument("--debounce", type=int, default=50)
     ap.add_argument("--bin", default="target/release/rapport")
     ap.add_argument("--today", default="2026-11-23")
@@ -45,7 +47,10 @@ def main():
             before = os.stat(dash).st_mtime_ns
             with open(note, "a") as f:
                 t0 = time.perf_counter()
-                f.write(f"\n- 2026-11-{1 + i % 22:02d} call — latency probe {i}\n")
+                if a.save == "log":
+                    f.write(f"\n- 2026-11-{1 + i % 22:02d} call — latency probe {i}\n")
+                else:
+                    f.write(f"\n- [ ] latency probe {i} 📅 2026-11-{1 + i % 22:02d}\n")
             while os.stat(dash).st_mtime_ns == before:
                 if time.perf_counter() - t0 > 30:
                     sys.exit(f"save {i}: dashboard never changed")
@@ -58,7 +63,7 @@ def main():
     cycles = [float(m) for m in re.findall(r"1 changed \(.*\) · wrote .* · ([0-9.]+) ms", open(log_path).read())]
     latencies.sort()
     p95 = latencies[max(0, int(round(0.95 * len(latencies))) - 1)]
-    print(f"saves: {len(latencies)}, debounce {a.debounce} ms")
+    print(f"saves: {len(latencies)} ({a.save}), debounce {a.debounce} ms")
     print(f"save-to-written latency: median {statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms, max {latencies[-1]:.1f} ms")
     if cycles:
         cycles.sort()

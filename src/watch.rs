@@ -155,10 +155,11 @@ impl State {
             }
         };
         let mut written = Vec::new();
-        for g in self.vault.generate(self.today) {
-            let t = Instant::now();
-            let result = write::plan(&self.root, &g.rel, &g.content, false)
-                .and_then(|o| write::apply(&out_dir, &self.root, &g.rel, &g.content, &o).map(|()| o));
+        let generated = self.vault.generate(self.today);
+        let t = Instant::now();
+        let results = write::plan_and_apply(&self.root, &out_dir, &generated, false, false);
+        crate::timing("write notes", t);
+        for (g, result) in generated.into_iter().zip(results) {
             match result {
                 Ok(Outcome::Created | Outcome::Updated) => written.push(g.rel),
                 Ok(Outcome::Unchanged) => {}
@@ -167,7 +168,6 @@ impl State {
                 }
                 Err(e) => self.say(&format!("error: {e}")),
             }
-            crate::timing("write note", t);
         }
         written
     }

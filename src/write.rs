@@ -192,7 +192,7 @@ pub fn plan(vault: &Path, rel: &str, content: &str, force: bool) -> Result<Outco
     if existing.as_deref() == Some(content.as_bytes()) {
         return Ok(Outcome::Unchanged);
     }
-    let text = existing.as_ref().map(|b| String::from_utf8_lossy(b).into_owned());
+    let text = existing.as_deref().map(String::from_utf8_lossy);
     Ok(match classify(text.as_deref()) {
         Existing::Missing => Outcome::Created,
         Existing::Generated => Outcome::Updated,
@@ -218,6 +218,28 @@ pub fn plan(vault: &Path, rel: &str, content: &str, force: bool) -> Result<Outco
             .with_hint("rename or move it, set another `output_dir`, or run `rapport report --force` to replace it"),
         ),
     })
+}
+
+/// Plans each generated note and, unless `dry_run`, carries the plan out; the notes side
+/// by side, as each write waits on its own sync to disk. Results in the notes' order.
+pub fn plan_and_apply(
+    vault: &Path,
+    out_dir: &Path,
+    notes: &[crate::Generated],
+    force: bool,
+    dry_run: bool,
+) -> Vec<Result<Outcome, WriteError>> {
+    use rayon::prelude::*;
+    notes
+        .par_iter()
+        .map(|g| {
+            let outcome = plan(vault, &g.rel, &g.content, force)?;
+            if !dry_run {
+                apply(out_dir, vault, &g.rel, &g.content, &outcome)?;
+            }
+            Ok(outcome)
+        })
+        .collect()
 }
 
 /// Carries out a plan: writes created and updated notes atomically.

@@ -17,8 +17,9 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
     }
     let mut refused = Vec::new();
     let figures = vault.figures(today);
-    for g in vault.generate_from(&figures) {
-        let outcome = write::plan(&vault.root, &g.rel, &g.content, force)?;
+    let generated = vault.generate_from(&figures);
+    for (g, outcome) in generated.iter().zip(write::plan_and_apply(&vault.root, &out_dir, &generated, force, dry_run)) {
+        let outcome = outcome?;
         let verb = match (&outcome, dry_run) {
             (W::Created, false) => "created",
             (W::Updated, false) => "updated",
@@ -27,9 +28,6 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
             (W::Unchanged, _) => "unchanged",
             (W::Refused(_), _) => "refused",
         };
-        if !dry_run {
-            write::apply(&out_dir, &vault.root, &g.rel, &g.content, &outcome)?;
-        }
         println!("{verb:>12} {}", g.rel);
         if let W::Refused(d) = outcome {
             refused.push(d);
