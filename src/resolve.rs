@@ -5,7 +5,8 @@
 //! match in the linking note's own folder, else the shortest path (ties by path, so
 //! the result never depends on walk order).
 
-use std::collections::HashMap;
+// A fast hash for names: the keys come from the vault being read, not from an adversary.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
@@ -29,6 +30,27 @@ pub fn key(s: &str) -> String {
     if s.is_ascii() {
         return s.to_ascii_lowercase();
     }
+    // Unicode lower-casing and normalisation cost a few thousand instructions a name, and
+    // a vault links the same few thousand names over and over: each thread remembers
+    // the keys it made (a bounded number, so a long watch session does not grow it).
+    thread_local! {
+        static KEYS: std::cell::RefCell<HashMap<Box<str>, Box<str>>> = std::cell::RefCell::default();
+    }
+    const KEPT: usize = 1 << 16;
+    KEYS.with_borrow_mut(|keys| {
+        if let Some(k) = keys.get(s) {
+            return k.to_string();
+        }
+        if keys.len() >= KEPT {
+            keys.clear();
+        }
+        let k = unicode_key(s);
+        keys.insert(s.into(), k.as_str().into());
+        k
+    })
+}
+
+fn unicode_key(s: &str) -> String {
     let lower = if is_nfc(s) { s.to_lowercase() } else { s.nfc().collect::<String>().to_lowercase() };
     // Lower-casing can (rarely) leave a string that is not NFC.
     if is_nfc(&lower) { lower } else { lower.nfc().collect() }
@@ -91,12 +113,12 @@ pub struct Index {
 #[derive(Debug, Default)]
 struct Anchors {
     headings: HashMap<String, Vec<usize>>,
-    blocks: std::collections::HashSet<String>,
+    blocks: HashSet<String>,
 }
 
 impl Anchors {
     fn new(note: &Note) -> Self {
-        let mut headings: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut headings: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, h) in note.headings.iter().enumerate() {
             headings.entry(heading_key(h)).or_default().push(i);
         }
@@ -131,15 +153,16 @@ impl Index {
     pub fn new(notes: &[Note], files: &[String]) -> Self {
         let note_keys: Vec<String> = notes.par_iter().map(|n| key(strip_md(&n.path))).collect();
         let file_keys: Vec<String> = files.par_iter().map(|f| key(f)).collect();
-        let mut notes_by_name: HashMap<String, Vec<usize>> = HashMap::with_capacity(notes.len());
+        let mut notes_by_name: HashMap<String, Vec<usize>> =
+            HashMap::with_capacity_and_hasher(notes.len(), Default::default());
         for (i, k) in note_keys.iter().enumerate() {
             notes_by_name.entry(base(k).to_owned()).or_default().push(i);
         }
-        let mut files_by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut files_by_name: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, k) in file_keys.iter().enumerate() {
             files_by_name.entry(base(k).to_owned()).or_default().push(i);
         }
-        let mut aliases: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut aliases: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, n) in notes.iter().enumerate() {
             for a in &n.aliases {
                 aliases.entry(key(a.trim())).or_default().push(i);
