@@ -27,16 +27,21 @@ pub enum Target {
 
 /// Case- and normalisation-insensitive key for names and paths: NFC, lower case.
 pub fn key(s: &str) -> String {
+    if s.is_ascii() { s.to_ascii_lowercase() } else { unicode_key(s) }
+}
+
+/// [`key`] for link targets. Unicode lower-casing and normalisation cost a few thousand
+/// instructions a name, and a vault links the same few thousand names over and over:
+/// each thread remembers the keys it made (a bounded number, so a long watch session
+/// does not grow it). Paths, which are all different, go through [`key`] directly.
+fn target_key(s: &str) -> String {
     if s.is_ascii() {
         return s.to_ascii_lowercase();
     }
-    // Unicode lower-casing and normalisation cost a few thousand instructions a name, and
-    // a vault links the same few thousand names over and over: each thread remembers
-    // the keys it made (a bounded number, so a long watch session does not grow it).
     thread_local! {
         static KEYS: std::cell::RefCell<HashMap<Box<str>, Box<str>>> = std::cell::RefCell::default();
     }
-    const KEPT: usize = 1 << 16;
+    const KEPT: usize = 1 << 14;
     KEYS.with_borrow_mut(|keys| {
         if let Some(k) = keys.get(s) {
             return k.to_string();
@@ -182,7 +187,7 @@ impl Index {
 
     /// Resolves a wikilink-style target (`Acme`, `Clients/Acme`, `img.png`) from note `from`.
     pub fn resolve_name(&self, from: usize, target: &str) -> Resolution {
-        let t = key(target.trim());
+        let t = target_key(target.trim());
         let t = t.trim_start_matches('/');
         if t.is_empty() {
             return Resolution { target: Target::Note(from), also: Vec::new() };
@@ -221,7 +226,7 @@ impl Index {
     /// Resolves a Markdown link path: relative to the linking note, then from the root.
     /// A path that climbs out of the vault is broken, never looked up outside.
     pub fn resolve_path(&self, from: usize, target: &str) -> Resolution {
-        let t = key(target.trim());
+        let t = target_key(target.trim());
         let from_folder = self.note_keys.get(from).map_or(String::new(), |k| folder(k).to_owned());
         let broken = Resolution { target: Target::Broken, also: Vec::new() };
         for base_dir in [from_folder.as_str(), ""] {
