@@ -66,31 +66,35 @@ pub struct Vault {
     memo: Memo,
 }
 
-/// The last reminders note rendered and what it was rendered from. Watch mode keeps it
-/// across saves that rename nothing (same notes, links and config): most saves change
-/// no reminder, and the note then is not rendered again.
+/// The last reminders note rendered, what it was rendered from, and its lines. Watch
+/// mode keeps them across saves that rename nothing (same notes, links and config):
+/// most saves change no reminder, and the note is then not rendered again; the others
+/// change a few, and only their lines are written again.
 #[derive(Default)]
 struct Memo {
     enabled: bool,
     last: std::sync::Mutex<Option<(render::reminders::Inputs, String)>>,
+    lines: std::sync::Mutex<render::reminders::Lines>,
 }
 
 impl Memo {
     fn new(enabled: bool) -> Self {
-        Memo { enabled, last: std::sync::Mutex::default() }
+        Memo { enabled, ..Memo::default() }
     }
 
-    /// The composed note for `figures`: the kept one when its inputs are the same.
-    fn reminders(&self, figures: &metrics::Figures, dashboard: &str, render: impl FnOnce() -> String) -> String {
+    /// The composed reminders note for `figures`.
+    fn reminders(&self, vault: &Vault, figures: &metrics::Figures, dashboard: &str) -> String {
+        use render::reminders::{Inputs, render, render_kept};
         if !self.enabled {
-            return render();
+            return write::compose(&render(vault, figures, dashboard), figures.today);
         }
-        let inputs = render::reminders::Inputs::of(figures, dashboard);
+        let inputs = Inputs::of(figures, dashboard);
         let mut last = self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((_, note)) = last.as_ref().filter(|(kept, _)| *kept == inputs) {
             return note.clone();
         }
-        let note = render();
+        let mut lines = self.lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let note = write::compose(&render_kept(vault, figures, dashboard, &mut lines), figures.today);
         *last = Some((inputs, note.clone()));
         note
     }
@@ -138,7 +142,8 @@ impl Vault {
     pub fn rebuild(self, config: Config, notes: Vec<Note>, changed: &[usize]) -> Vault {
         let t = std::time::Instant::now();
         let Vault { root, files, index, mut resolved, mut graph, mut cache, memo, config: before, .. } = self;
-        // Same notes and links: the kept reminders note stays valid (unless the config moved).
+        // Same notes and links: what was rendered stays valid, unless the config moved or
+        // the model is built again below (kinds changed: client ids may shift).
         let memo = if before == config { memo } else { Memo::new(memo.enabled) };
         let paths: std::collections::HashSet<&str> = changed.iter().map(|&i| notes[i].path.as_str()).collect();
         resolved.diagnostics.retain(|d| !paths.contains(d.path.as_str()));
@@ -149,13 +154,16 @@ impl Vault {
         }
         timing("re-resolve", t);
         let t = std::time::Instant::now();
-        let (graph, diagnostics, cache) =
+        let (graph, diagnostics, cache, memo) =
             match model::update(&mut graph, &mut cache, &notes, &resolved, &index, &config, changed) {
                 Some(diags) => {
                     timing("re-model", t);
-                    (graph, diags, cache)
+                    (graph, diags, cache, memo)
                 }
-                None => model::build_graph(&notes, &resolved, &index, &config, true),
+                None => {
+                    let (graph, diags, cache) = model::build_graph(&notes, &resolved, &index, &config, true);
+                    (graph, diags, cache, Memo::new(memo.enabled))
+                }
             };
         Vault { root, config, notes, files, index, resolved, graph, diagnostics, cache, memo }.with_note_diagnostics()
     }
@@ -232,11 +240,7 @@ impl Vault {
         let (reminders, dashboard) = self.generated_paths();
         // Side by side: each is parallel inside, but its assembly and hashing are not.
         let (r, d) = rayon::join(
-            || {
-                self.memo.reminders(figures, &dashboard, || {
-                    write::compose(&render::reminders::render(self, figures, &dashboard), figures.today)
-                })
-            },
+            || self.memo.reminders(self, figures, &dashboard),
             || write::compose(&render::dashboard::render(self, figures, &reminders), figures.today),
         );
         let out = vec![Generated { rel: reminders, content: r }, Generated { rel: dashboard, content: d }];
@@ -291,6 +295,9 @@ mod tests {
             &[("Beta.md", "---\ntype: client\ncontacts: [\"[[Cleo]]\"]\n---\n")],
             &[("Anna.md", "---\ntype: person\ncompany: \"[[Beta]]\"\n---\n- 2026-10-05 lunch\n")],
             &[("Meet.md", "---\ntype: client\n---\n")],
+            // A note that sorts first becomes a client: every client id moves, and its
+            // next step, once Acme's, now reads as its own under the same id.
+            &[("2026-10-12.md", "Call with [[Beta]] #client\n- [ ] follow up with [[Acme]]\n")],
         ];
         // One-shot builds move contributions instead of caching them: same result.
         let one_shot = Vault::build(Path::new("."), Config::default(), vault(&[]).notes, Vec::new());

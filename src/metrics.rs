@@ -101,7 +101,7 @@ impl DueKind {
 }
 
 /// One reminder. `subject` is the note it is about (client, task's note, feedback, person).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Due {
     pub kind: DueKind,
     pub client: Option<ClientId>,
@@ -121,7 +121,7 @@ impl Due {
 }
 
 /// What a reminder line shows beyond its kind, client and date.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Detail {
     None,
     /// The cadence the contact is due by.
