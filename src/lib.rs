@@ -34,6 +34,8 @@ pub enum Error {
     Write(#[from] write::WriteError),
     #[error("{0}")]
     Usage(String),
+    #[error("cannot write the output: {0}")]
+    Output(std::io::Error),
 }
 
 /// Prints a stage's wall time to stderr when `RAPPORT_TIMINGS` is set (for profiling).

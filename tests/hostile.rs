@@ -965,3 +965,27 @@ proptest! {
         check_config(&parts.concat())?;
     }
 }
+
+/// Output piped into a reader that stops early (`rapport due | head -1`) ends the output
+/// quietly, as a closed pipe ends `cat`'s: no panic, and the command's own exit code.
+#[test]
+fn closed_output_pipe_ends_quietly() {
+    let (_t, v) = vault("demo");
+    for args in [&["due", "--today", "2026-11-23"][..], &["check", "--today", "2026-11-23"], &["report", "--dry-run"]] {
+        let expected = rapport(&v, args).status.code();
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .arg("--vault")
+            .arg(&v)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run rapport");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), expected, "{args:?}: {err}");
+    }
+}

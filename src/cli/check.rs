@@ -18,7 +18,7 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, format: FormatArg, fail_on
         FormatArg::Json => render_json(&diags),
         FormatArg::Github => render_github(&diags),
     };
-    print!("{text}");
+    super::print(&text)?;
     let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diags.len() - errors;
     if format == FormatArg::Human {

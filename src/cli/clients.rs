@@ -61,7 +61,7 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, json: bool) -> Outcome {
         .collect();
     rows.sort_by(|a, b| a.path.cmp(&b.path));
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into()));
+        super::print(&(serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into()) + "\n"))?;
         return Ok(0);
     }
     let dash = || "—".to_owned();
@@ -80,6 +80,9 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, json: bool) -> Outcome {
             ]
         })
         .collect();
-    print!("{}", table(&["CLIENT", "TIER", "STATUS", "STATE", "LAST CONTACT", "DAYS", "CADENCE", "NEXT DUE"], &cells));
+    super::print(&table(
+        &["CLIENT", "TIER", "STATUS", "STATE", "LAST CONTACT", "DAYS", "CADENCE", "NEXT DUE"],
+        &cells,
+    ))?;
     Ok(0)
 }

@@ -34,11 +34,11 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, json: bool) -> Outcome {
         })
         .collect();
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into()));
+        super::print(&(serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into()) + "\n"))?;
         return Ok(0);
     }
     if rows.is_empty() {
-        println!("Nothing due on {today}.");
+        super::print(&format!("Nothing due on {today}.\n"))?;
         return Ok(0);
     }
     let cells: Vec<Vec<String>> = rows
@@ -52,6 +52,6 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, json: bool) -> Outcome {
             ]
         })
         .collect();
-    print!("{}", table(&["DATE", "DAYS", "KIND", "WHAT"], &cells));
+    super::print(&table(&["DATE", "DAYS", "KIND", "WHAT"], &cells))?;
     Ok(0)
 }

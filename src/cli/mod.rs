@@ -172,6 +172,18 @@ fn load(dir: &std::path::Path) -> Result<std::mem::ManuallyDrop<crate::Vault>, E
     crate::Vault::load(dir).map(std::mem::ManuallyDrop::new)
 }
 
+/// Writes a command's output to stdout. A reader that stops early (`rapport due | head`)
+/// just ends the output, as it ends `cat`'s, and the command's exit code stands; any
+/// other failure to write (a full disk) is an error.
+fn print(text: &str) -> Result<(), Error> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output(e)),
+        _ => Ok(()),
+    }
+}
+
 /// Prints diagnostics that stop nothing (used by report, due, clients) to stderr.
 fn warn_about(diags: &[crate::Diagnostic]) {
     let errors = diags.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).count();

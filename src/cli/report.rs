@@ -28,12 +28,12 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
             (W::Unchanged, _) => "unchanged",
             (W::Refused(_), _) => "refused",
         };
-        println!("{verb:>12} {}", g.rel);
+        super::print(&format!("{verb:>12} {}\n", g.rel))?;
         if let W::Refused(d) = outcome {
             refused.push(d);
         }
     }
-    println!("{}", summary(&figures));
+    super::print(&format!("{}\n", summary(&figures)))?;
     if refused.is_empty() {
         Ok(0)
     } else {
