@@ -966,8 +966,9 @@ proptest! {
     }
 }
 
-/// Output piped into a reader that stops early (`rapport due | head -1`) ends the output
-/// quietly, as a closed pipe ends `cat`'s: no panic, and the command's own exit code.
+/// Output piped into a reader that stops early (`rapport due | head -1`, also with
+/// `2>&1`) ends the output quietly, as a closed pipe ends `cat`'s: no panic, and the
+/// command's own exit code.
 #[test]
 fn closed_output_pipe_ends_quietly() {
     let (_t, v) = vault("demo");
@@ -987,5 +988,18 @@ fn closed_output_pipe_ends_quietly() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert_eq!(out.status.code(), expected, "{args:?}: {err}");
+        // `2>&1 | head`: the messages on stderr meet the closed pipe too.
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let status = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .arg("--vault")
+            .arg(&v)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(writer.try_clone().expect("clone pipe"))
+            .stderr(writer)
+            .status()
+            .expect("run rapport");
+        assert_eq!(status.code(), expected, "{args:?} with stderr closed too");
     }
 }

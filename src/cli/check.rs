@@ -22,7 +22,8 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, format: FormatArg, fail_on
     let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diags.len() - errors;
     if format == FormatArg::Human {
-        eprintln!("rapport: {} notes checked: {errors} error(s), {warnings} warning(s)", vault.notes.len());
+        let n = vault.notes.len();
+        super::tell(&format!("rapport: {n} notes checked: {errors} error(s), {warnings} warning(s)\n"));
     }
     let threshold = match fail_on {
         FailOn::Error => Severity::Error,

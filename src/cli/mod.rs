@@ -159,7 +159,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("rapport: error: {e}");
+            tell(&format!("rapport: error: {e}\n"));
             ExitCode::from(2)
         }
     }
@@ -184,11 +184,18 @@ fn print(text: &str) -> Result<(), Error> {
     }
 }
 
+/// Writes a message to stderr. One that cannot be written (the terminal or pipe is gone)
+/// has nowhere else to go, so it is dropped rather than ending the command.
+fn tell(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
 /// Prints diagnostics that stop nothing (used by report, due, clients) to stderr.
 fn warn_about(diags: &[crate::Diagnostic]) {
     let errors = diags.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).count();
     if errors > 0 {
-        eprintln!("rapport: {errors} problem(s) in the vault; run `rapport check` for details");
+        tell(&format!("rapport: {errors} problem(s) in the vault; run `rapport check` for details\n"));
     }
 }
 

@@ -37,7 +37,7 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
     if refused.is_empty() {
         Ok(0)
     } else {
-        eprint!("{}", render_human(&refused, false));
+        super::tell(&render_human(&refused, false));
         Ok(1)
     }
 }
