@@ -972,34 +972,26 @@ proptest! {
 #[test]
 fn closed_output_pipe_ends_quietly() {
     let (_t, v) = vault("demo");
-    for args in [&["due", "--today", "2026-11-23"][..], &["check", "--today", "2026-11-23"], &["report", "--dry-run"]] {
-        let expected = rapport(&v, args).status.code();
+    // A pipe whose reader has already gone.
+    let closed = || {
         let (reader, writer) = std::io::pipe().expect("pipe");
         drop(reader);
-        let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .arg("--vault")
-            .arg(&v)
-            .args(args)
-            .env("NO_COLOR", "1")
-            .stdout(writer)
-            .stderr(Stdio::piped())
-            .output()
-            .expect("run rapport");
+        writer
+    };
+    let run = |args: &[&str], stdout: std::io::PipeWriter, stderr: Stdio| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rapport"));
+        cmd.arg("--vault").arg(&v).args(args).env("NO_COLOR", "1").stdout(stdout).stderr(stderr);
+        cmd.output().expect("run rapport")
+    };
+    for args in [&["due", "--today", "2026-11-23"][..], &["check", "--today", "2026-11-23"], &["report", "--dry-run"]] {
+        let expected = rapport(&v, args).status.code();
+        let out = run(args, closed(), Stdio::piped());
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert_eq!(out.status.code(), expected, "{args:?}: {err}");
         // `2>&1 | head`: the messages on stderr meet the closed pipe too.
-        let (reader, writer) = std::io::pipe().expect("pipe");
-        drop(reader);
-        let status = Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .arg("--vault")
-            .arg(&v)
-            .args(args)
-            .env("NO_COLOR", "1")
-            .stdout(writer.try_clone().expect("clone pipe"))
-            .stderr(writer)
-            .status()
-            .expect("run rapport");
-        assert_eq!(status.code(), expected, "{args:?} with stderr closed too");
+        let pipe = closed();
+        let both = run(args, pipe.try_clone().expect("clone pipe"), Stdio::from(pipe));
+        assert_eq!(both.status.code(), expected, "{args:?} with stderr closed too");
     }
 }
