@@ -57,13 +57,7 @@ pub fn push_link(out: &mut String, path: &str) {
     out.push_str("]]");
 }
 
-/// A note's name in the given style.
-pub fn note_ref(vault: &Vault, note: usize, style: Style) -> String {
-    let mut s = String::new();
-    push_note_ref(&mut s, &vault.notes[note].path, style);
-    s
-}
-
+/// Appends a note's name in the given style.
 fn push_note_ref(out: &mut String, path: &str, style: Style) {
     match style {
         Style::Markdown => push_link(out, path),
@@ -104,13 +98,7 @@ fn push_cadence(out: &mut String, lang: Lang, c: Cadence) {
     }
 }
 
-/// "overdue by 3 days" / "today" / "in 2 days".
-pub fn when(lang: Lang, days: i64) -> String {
-    let mut s = String::new();
-    push_when(&mut s, lang, days);
-    s
-}
-
+/// Appends "overdue by 3 days" / "today" / "in 2 days".
 fn push_when(out: &mut String, lang: Lang, days: i64) {
     let (before, n) = match days {
         0 => return out.push_str(t(lang, "today", "сегодня")),
@@ -121,13 +109,7 @@ fn push_when(out: &mut String, lang: Lang, days: i64) {
     push_count(out, lang, n, Noun::Day);
 }
 
-/// "3 days ago" for past events.
-pub fn ago(lang: Lang, days: i64) -> String {
-    let mut s = String::new();
-    push_ago(&mut s, lang, days);
-    s
-}
-
+/// Appends "3 days ago", for past events.
 fn push_ago(out: &mut String, lang: Lang, days: i64) {
     push_count(out, lang, days, Noun::Day);
     out.push_str(t(lang, " ago", " назад"));
@@ -135,15 +117,9 @@ fn push_ago(out: &mut String, lang: Lang, days: i64) {
 
 static MDLINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\[\]]*)\]\(([^()\s]+)\)").expect("valid regex"));
 
-/// Rewrites links in a task's text (written in note `from`) to full-path wikilinks, so
-/// they resolve the same from the output folder; links that lead nowhere become text.
-pub fn relink(vault: &Vault, from: usize, text: &str, style: Style) -> String {
-    let mut out = String::new();
-    relink_into(&mut out, vault, from, text, style);
-    out
-}
-
-/// Appends [`relink`]`(vault, from, text, style)`.
+/// Appends a task's text (written in note `from`) with its links rewritten to full-path
+/// wikilinks, so they resolve the same from the output folder; links that lead nowhere
+/// become text.
 fn relink_into(out: &mut String, vault: &Vault, from: usize, text: &str, style: Style) {
     if !text.contains("[[") && !text.contains("](") {
         return out.push_str(text);
