@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 
 use super::i18n::{Noun, count, decimal, t, word};
-use super::{cadence_text, cell, link};
+use super::{Cell, cadence_text, cell, link};
 use crate::Vault;
 use crate::config::Lang;
 use crate::metrics::{ClientFigures, Figures, State};
@@ -185,26 +185,6 @@ pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String 
     out
 }
 
-/// Writes text into a Markdown table cell: `|` escaped, line breaks as spaces.
-struct Cell<'a>(&'a mut String);
-
-impl std::fmt::Write for Cell<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        if !s.contains(['|', '\n', '\r']) {
-            self.0.push_str(s);
-            return Ok(());
-        }
-        for ch in s.chars() {
-            match ch {
-                '|' => self.0.push_str("\\|"),
-                '\n' | '\r' => self.0.push(' '),
-                ch => self.0.push(ch),
-            }
-        }
-        Ok(())
-    }
-}
-
 /// Appends one row of the client table. Thousands of rows: written in place, one
 /// cell after another, without a string per cell.
 fn client_row(out: &mut String, vault: &Vault, f: &ClientFigures, lang: Lang) {
@@ -216,8 +196,7 @@ fn client_row(out: &mut String, vault: &Vault, f: &ClientFigures, lang: Lang) {
         let _ = Cell(out).write_fmt(args);
         out.push_str(" | ");
     };
-    let _ = write!(Cell(out), "{}", link(&c.path));
-    out.push_str(" | ");
+    cell(out, format_args!("{}", link(&c.path)));
     cell(out, format_args!("{}", word(lang, c.tier.as_str())));
     cell(out, format_args!("{}", word(lang, c.status.as_str())));
     cell(out, format_args!("{}", state_word(lang, f.state)));

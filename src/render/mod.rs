@@ -67,7 +67,29 @@ fn push_note_ref(out: &mut String, path: &str, style: Style) {
 
 /// Escapes text for a Markdown table cell: `|` (also inside wikilinks) and line breaks.
 pub fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    let mut out = String::with_capacity(s.len());
+    let _ = Cell(&mut out).write_str(s);
+    out
+}
+
+/// Writes text into a Markdown table cell as [`cell`] escapes it, without a copy per cell.
+pub(crate) struct Cell<'a>(pub(crate) &'a mut String);
+
+impl std::fmt::Write for Cell<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        if !s.contains(['|', '\n', '\r']) {
+            self.0.push_str(s);
+            return Ok(());
+        }
+        for ch in s.chars() {
+            match ch {
+                '|' => self.0.push_str("\\|"),
+                '\n' | '\r' => self.0.push(' '),
+                ch => self.0.push(ch),
+            }
+        }
+        Ok(())
+    }
 }
 
 /// A cadence in words: `2 weeks`, `3 months`, `1 месяц 15 дней`.
