@@ -659,7 +659,8 @@ fn client_for(
     company.and_then(|c| client_of.get(&c).copied())
 }
 
-/// Like [`assemble`], consuming the contributions instead of copying them.
+/// Gathers every note's contributions into the graph, consuming them; returns the
+/// model's diagnostics.
 fn assemble_owned(
     b: &Builder<'_>,
     g: &mut Graph,
@@ -685,19 +686,10 @@ fn assemble_owned(
     diags
 }
 
-/// Gathers every note's contributions into the graph; returns the model's diagnostics.
+/// Gathers every note's contributions into the graph, keeping the cache whole (watch
+/// mode); returns the model's diagnostics.
 fn assemble(b: &Builder<'_>, g: &mut Graph, cache: &Cache) -> Vec<Diagnostic> {
-    refer(b, g);
-    let mut interactions: Vec<Interaction> = cache.facts.iter().flat_map(|f| f.interactions.iter().cloned()).collect();
-    interactions.par_sort_by(interaction_order);
-    g.interactions = interactions;
-    g.feedback = cache.facts.iter().filter_map(|f| f.feedback.as_deref().cloned()).collect();
-    let mut steps: BTreeMap<(ClientId, NoteId, u32), NextStep> = BTreeMap::new();
-    for s in cache.facts.iter().flat_map(|f| &f.next_steps) {
-        steps.entry((s.client, s.note, s.line)).or_insert_with(|| s.clone());
-    }
-    g.next_steps = steps.into_values().collect();
-    diagnostics(cache)
+    assemble_owned(b, g, cache.facts.clone(), cache.own.clone(), cache.duplicates.clone())
 }
 
 /// What one note contributes beyond its own entity.
