@@ -61,7 +61,7 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, json: bool) -> Outcome {
         .collect();
     rows.sort_by(|a, b| a.path.cmp(&b.path));
     if json {
-        super::print(&(serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into()) + "\n"))?;
+        super::print_json(&rows)?;
         return Ok(0);
     }
     let dash = || "—".to_owned();

@@ -184,6 +184,11 @@ fn print(text: &str) -> Result<(), Error> {
     }
 }
 
+/// Writes rows as pretty JSON to stdout, through [`print`].
+fn print_json(rows: &impl serde::Serialize) -> Result<(), Error> {
+    print(&(serde_json::to_string_pretty(rows).unwrap_or_else(|_| "[]".into()) + "\n"))
+}
+
 /// Writes a message to stderr. One that cannot be written (the terminal or pipe is gone)
 /// has nowhere else to go, so it is dropped rather than ending the command.
 fn tell(text: &str) {
