@@ -3,10 +3,12 @@
 //! One full scan, then incremental updates: only created, changed, removed or renamed
 //! files are read again; the graph is rebuilt from the cached parsed notes and only
 //! notes whose bytes change are written. Events in the output folder (our own writes)
-//! are dropped, so a cycle never triggers another. Errors in notes are printed and
+//! are dropped, so a cycle never triggers another. A batch waits for the debounce
+//! unless every file in it was closed by its writer or renamed into place (a finished
+//! save): then it is read after a few milliseconds. Errors in notes are printed and
 //! never stop the watcher; a bad config is reported and the last good one kept.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,6 +25,9 @@ use crate::parse::Note;
 use crate::scan::{self, Filter, ScanError};
 use crate::write::{self, Outcome};
 use crate::{Error, Vault, config};
+
+/// Obsidian's daily-notes settings, which the config's defaults read.
+const DAILY_NOTES_CONFIG: &str = ".obsidian/daily-notes.json";
 
 /// How a watch session runs: the clock, the stop flag and where its log goes.
 pub struct Options {
@@ -83,17 +88,26 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
     state.line(&format!("watching {} notes", state.vault.notes.len()), &written, start);
     state.print_diagnostics(None);
 
-    let mut pending: BTreeSet<PathBuf> = BTreeSet::new();
+    // Each changed path, and whether its last event finished the change.
+    let mut pending: BTreeMap<PathBuf, bool> = BTreeMap::new();
     let mut deadline: Option<Instant> = None;
     while !opts.stop.load(Ordering::SeqCst) {
         let wait = deadline.map_or(Duration::from_millis(250), |d| d.saturating_duration_since(Instant::now()));
         match rx.recv_timeout(wait.min(Duration::from_millis(250))) {
-            // Reads (ours included) raise access events: only changes count.
-            Ok(Ok(event)) if !matches!(event.kind, notify::EventKind::Access(_)) => {
-                pending.extend(event.paths);
-                deadline = Some(Instant::now() + opts.debounce);
+            Ok(Ok(event)) => {
+                let done = finishes(&event.kind);
+                let mut concerned = false;
+                for path in event.paths.into_iter().filter(|p| done.is_some() && state.concerns(p)) {
+                    pending.insert(path, done == Some(true));
+                    concerned = true;
+                }
+                if concerned {
+                    // Files their writers have closed or renamed into place can be read
+                    // at once; anything else may still be half written.
+                    let quiet = if pending.values().all(|&d| d) { SETTLE.min(opts.debounce) } else { opts.debounce };
+                    deadline = Some(Instant::now() + quiet);
+                }
             }
-            Ok(Ok(_)) => {}
             Ok(Err(e)) => state.say(&format!("watch error: {e}")),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
@@ -104,7 +118,7 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
         }
         if deadline.is_some_and(|d| Instant::now() >= d) {
             deadline = None;
-            state.cycle(std::mem::take(&mut pending));
+            state.cycle(std::mem::take(&mut pending).into_keys().collect());
         }
         let today = (opts.today)();
         if today != state.today {
@@ -118,7 +132,33 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
     Ok(())
 }
 
+/// How long a finished change waits for another event before it is read (an editor
+/// may save twice in a row); unfinished changes wait for the whole debounce.
+const SETTLE: Duration = Duration::from_millis(5);
+
+/// Whether an event finishes a change (`Some(true)`: the writer closed the file, or it
+/// was renamed into place), starts or continues one (`Some(false)`), or changes nothing
+/// (`None`: opening and reading, ours included). A file renamed away or removed may be
+/// an editor's backup step before the new text is written, so it does not finish one.
+fn finishes(kind: &notify::EventKind) -> Option<bool> {
+    use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind, RenameMode};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => Some(true),
+        EventKind::Access(_) => None,
+        EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both)) => Some(true),
+        _ => Some(false),
+    }
+}
+
 impl State {
+    /// True when a change at `path` can change what is generated: a note or attachment
+    /// the scan reads, a folder that may hold them, or the config.
+    fn concerns(&self, path: &Path) -> bool {
+        scan::relative(&self.root, path).is_some_and(|rel| {
+            rel == config::FILE_NAME || rel == DAILY_NOTES_CONFIG || (!rel.is_empty() && self.filter.wants(&rel))
+        })
+    }
+
     fn say(&mut self, msg: &str) {
         let _ = writeln!(self.log, "rapport watch: {msg}");
     }
@@ -184,7 +224,7 @@ impl State {
         let mut files = std::mem::take(&mut old.files);
         for p in &paths {
             let Some(rel) = scan::relative(&self.root, p) else { continue };
-            if rel == config::FILE_NAME || rel == ".obsidian/daily-notes.json" {
+            if rel == config::FILE_NAME || rel == DAILY_NOTES_CONFIG {
                 config_changed = true;
                 continue;
             }

@@ -15,11 +15,15 @@ struct Watch {
 
 impl Watch {
     fn start(vault: &Path, log_dir: &Path) -> Watch {
+        Watch::start_with(vault, log_dir, 20)
+    }
+
+    fn start_with(vault: &Path, log_dir: &Path, debounce_ms: u32) -> Watch {
         let log = log_dir.join("watch.log");
         let child = Command::new(env!("CARGO_BIN_EXE_rapport"))
             .arg("--vault")
             .arg(vault)
-            .args(["watch", "--debounce", "20", "--today", "2026-11-23"])
+            .args(["watch", "--debounce", &debounce_ms.to_string(), "--today", "2026-11-23"])
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
@@ -160,6 +164,46 @@ fn every_kind_of_edit_shows_up() {
         assert!(!t.contains("4913") && !t.contains(".swp") && !t.contains("md~"), "editor junk is no change:\n{log}");
     }
     assert!(log.lines().filter(|l| l.contains(" changed (")).all(|l| l.contains(" ms")), "{log}");
+}
+
+/// A save its editor has finished (the file closed, or renamed into place) is read at
+/// once, without waiting out the debounce; a file still open for writing waits for it.
+#[test]
+fn finished_saves_skip_the_debounce() {
+    use std::io::Write;
+    let (t, v) = vault("clients-small");
+    // Long enough that a wait for it cannot pass for "at once" on a slow machine.
+    let debounce = Duration::from_secs(8);
+    let w = Watch::start_with(&v, t.path(), debounce.as_millis() as u32);
+    let within = |what: &str, limit: Duration, cond: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while !cond() {
+            assert!(start.elapsed() < limit, "{what} took longer than {limit:?}:\n{}", w.log());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    let z = v.join("Clients/Żagiel 0.md");
+    let text = std::fs::read_to_string(&z).unwrap();
+
+    // Written and closed.
+    std::fs::write(&z, format!("{text}\n- 2026-11-22 call — closed\n")).unwrap();
+    within("a closed save", debounce / 2, &|| row(&v, "Żagiel 0").is_some_and(|r| r.contains("2026-11-22")));
+
+    // Written to a temporary file and renamed over the note.
+    let tmp = v.join("Clients/.Żagiel 0.md.tmp");
+    std::fs::write(&tmp, format!("{text}\n- 2026-11-21 call — renamed\n")).unwrap();
+    std::fs::rename(&tmp, &z).unwrap();
+    within("a rename-over save", debounce / 2, &|| row(&v, "Żagiel 0").is_some_and(|r| r.contains("2026-11-21")));
+
+    // Still open for writing: not read before the debounce, read at once when closed.
+    let mut file = std::fs::OpenOptions::new().append(true).open(&z).unwrap();
+    file.write_all(b"\n- 2026-11-23 call").unwrap();
+    file.flush().unwrap();
+    std::thread::sleep(debounce / 4);
+    assert!(row(&v, "Żagiel 0").is_some_and(|r| !r.contains("2026-11-23")), "read while still open:\n{}", w.log());
+    file.write_all(" — kept open\n".as_bytes()).unwrap();
+    drop(file);
+    within("a save closed late", debounce / 2, &|| row(&v, "Żagiel 0").is_some_and(|r| r.contains("2026-11-23")));
 }
 
 #[test]

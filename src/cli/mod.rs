@@ -76,7 +76,8 @@ pub enum Command {
     },
     /// Regenerate the notes on every save, until Ctrl-C
     Watch {
-        /// Wait this long after the last change before regenerating
+        /// Wait this long after the last change before regenerating; a file its
+        /// writer has closed (a finished save) is read after 5 ms
         #[arg(long, default_value_t = 50, value_name = "MS")]
         debounce: u64,
         /// Use this date instead of the clock (the day does not roll over)
