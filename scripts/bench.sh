@@ -8,7 +8,9 @@
 # folder that is removed on exit. The floor is `rg -c '\[\['` over the vault (every byte
 # read, in parallel) and `cat` of every note; rapport's `check` and `report` are compared
 # with it. Wall times come from hyperfine (mean and standard deviation over --runs runs
-# after one warm-up); CPU time and peak RSS from one more run under GNU time.
+# after one warm-up); CPU time and peak RSS from one more run under GNU time. The last
+# line is the bound of any parse cache: `examples/parse_free.rs` times a report whose
+# notes are handed over already parsed.
 # A command that is missing or exits with an unexpected code is shown as n/a.
 # Missing tools (hyperfine, ripgrep, GNU time) are installed with apt-get.
 # RAPPORT_BIN=path benchmarks that binary instead of target/release/rapport.
@@ -21,7 +23,7 @@ SCALE=0
 TODAY=2026-11-23
 
 usage() {
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 need_value() {
@@ -71,7 +73,9 @@ BIN=${RAPPORT_BIN:-$ROOT/target/release/rapport}
 GEN=$ROOT/target/release/examples/gen_vault
 RAPPORT_OK=1
 log "cargo build --release"
-if ! cargo build --release --bins --example gen_vault; then
+BOUND_BIN=$ROOT/target/release/examples/parse_free
+if ! cargo build --release --bins --example gen_vault --example parse_free; then
+    BOUND_BIN=
     # The generator uses only std, so it still builds on its own when the library does not.
     echo "bench.sh: WARNING: cargo build failed; rapport rows will be n/a" >&2
     [[ -n ${RAPPORT_BIN:-} ]] || RAPPORT_OK=0
@@ -158,11 +162,16 @@ single() {
     run_hyperfine "$TMP/hyperfine.json"
     log "one run each under /usr/bin/time"
     run_time "$TMP/time.tsv"
+    local bound=""
+    if [[ -n $BOUND_BIN && -x $BOUND_BIN ]]; then
+        log "parse-free bound (examples/parse_free.rs): $RUNS rounds"
+        bound=$("$BOUND_BIN" "$v" --rounds "$RUNS" | tee /dev/stderr | sed -n 's/^median \([0-9.]*\) s.*/\1/p') || bound=""
+    fi
 
-    python3 - "$TMP/hyperfine.json" "$TMP/time.tsv" "$notes" "$bytes" "$RUNS" <<'PY'
+    python3 - "$TMP/hyperfine.json" "$TMP/time.tsv" "$notes" "$bytes" "$RUNS" "$bound" <<'PY'
 import json, sys
 
-hf_path, time_path, notes, vault_bytes, runs = sys.argv[1:]
+hf_path, time_path, notes, vault_bytes, runs, bound = sys.argv[1:]
 notes, vault_bytes = int(notes), int(vault_bytes)
 hf = {r["command"]: r for r in json.load(open(hf_path))["results"]}
 
@@ -202,6 +211,10 @@ for name, mean, sd, cpu, rss in rows:
         else:
             print(f"- {name}: peak RSS / vault bytes: {rss * 2**20 / vault_bytes:.2f} "
                   f"({rss:.1f} MiB for {vault_bytes / 2**20:.1f} MiB)")
+if bound and floor:
+    print(f"- report with reading and parsing free (the bound of any parse cache; "
+          f"examples/parse_free.rs, median of {runs} rounds): {float(bound):.3f} s, "
+          f"{float(bound) / floor:.1f}× the floor")
 PY
 }
 
