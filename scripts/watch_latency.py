@@ -2,10 +2,12 @@
 """Save-to-written latency of `rapport watch` on a vault.
 
 Starts `rapport watch`, saves one client note N times, and measures the time from the
-save to the new CRM/Dashboard.md on disk. Each save adds a dated log line (the
-dashboard changes, the reminders need not), or with --save task an overdue next step
-(both notes change). Prints median and 95th percentile, the watcher's own
-per-cycle times, and the wall time of a full `rapport report` on the same vault.
+save to the new CRM/Dashboard.md on disk. Each save opens the note, appends and closes
+it, as an editor does, so watch reads it without waiting for the debounce (only a file
+still open for writing waits). Each save adds a dated log line (the dashboard changes,
+the reminders need not), or with --save task an overdue next step (both notes change).
+Prints median and 95th percentile, the watcher's own per-cycle times, and the wall time
+of a full `rapport report` on the same vault.
 
 usage: scripts/watch_latency.py VAULT [--saves 50] [--save log|task] [--debounce 50] [--bin target/release/rapport]
 The vault is modified (lines are appended to one client note): use a copy.
