@@ -95,17 +95,20 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
         let wait = deadline.map_or(Duration::from_millis(250), |d| d.saturating_duration_since(Instant::now()));
         match rx.recv_timeout(wait.min(Duration::from_millis(250))) {
             Ok(Ok(event)) => {
-                let done = finishes(&event.kind);
-                let mut concerned = false;
-                for path in event.paths.into_iter().filter(|p| done.is_some() && state.concerns(p)) {
-                    pending.insert(path, done == Some(true));
-                    concerned = true;
-                }
-                if concerned {
-                    // Files their writers have closed or renamed into place can be read
-                    // at once; anything else may still be half written.
-                    let quiet = if pending.values().all(|&d| d) { SETTLE.min(opts.debounce) } else { opts.debounce };
-                    deadline = Some(Instant::now() + quiet);
+                // Reads (ours included) change nothing.
+                if let Some(done) = finishes(&event.kind) {
+                    let mut concerned = false;
+                    for path in event.paths.into_iter().filter(|p| state.concern(p).is_some()) {
+                        pending.insert(path, done);
+                        concerned = true;
+                    }
+                    if concerned {
+                        // Files their writers have closed or renamed into place can be
+                        // read at once; anything else may still be half written.
+                        let all_done = pending.values().all(|&d| d);
+                        let quiet = if all_done { SETTLE.min(opts.debounce) } else { opts.debounce };
+                        deadline = Some(Instant::now() + quiet);
+                    }
                 }
             }
             Ok(Err(e)) => state.say(&format!("watch error: {e}")),
@@ -150,13 +153,24 @@ fn finishes(kind: &notify::EventKind) -> Option<bool> {
     }
 }
 
+/// What a changed path is to the watcher.
+enum Concern {
+    /// `rapport.toml` or Obsidian's daily-notes settings.
+    Config,
+    /// A note or attachment the scan reads, or a folder that may hold them (vault-relative).
+    Vault(String),
+}
+
 impl State {
-    /// True when a change at `path` can change what is generated: a note or attachment
-    /// the scan reads, a folder that may hold them, or the config.
-    fn concerns(&self, path: &Path) -> bool {
-        scan::relative(&self.root, path).is_some_and(|rel| {
-            rel == config::FILE_NAME || rel == DAILY_NOTES_CONFIG || (!rel.is_empty() && self.filter.wants(&rel))
-        })
+    /// What a change at `path` is, or `None` when it cannot change what is generated
+    /// (our own writes, hidden and ignored files, editor junk).
+    fn concern(&self, path: &Path) -> Option<Concern> {
+        let rel = scan::relative(&self.root, path)?;
+        if rel == config::FILE_NAME || rel == DAILY_NOTES_CONFIG {
+            Some(Concern::Config)
+        } else {
+            (!rel.is_empty() && self.filter.wants(&rel)).then_some(Concern::Vault(rel))
+        }
     }
 
     fn say(&mut self, msg: &str) {
@@ -223,14 +237,14 @@ impl State {
         let mut notes = std::mem::take(&mut old.notes);
         let mut files = std::mem::take(&mut old.files);
         for p in &paths {
-            let Some(rel) = scan::relative(&self.root, p) else { continue };
-            if rel == config::FILE_NAME || rel == DAILY_NOTES_CONFIG {
-                config_changed = true;
-                continue;
-            }
-            if rel.is_empty() || !self.filter.wants(&rel) {
-                continue;
-            }
+            let rel = match self.concern(p) {
+                None => continue,
+                Some(Concern::Config) => {
+                    config_changed = true;
+                    continue;
+                }
+                Some(Concern::Vault(rel)) => rel,
+            };
             match self.refresh(&rel, p, &mut notes, &mut files) {
                 Change::None => {}
                 Change::Content => {

@@ -76,10 +76,14 @@ impl Drop for Watch {
 }
 
 fn wait_for(what: &str, cond: impl Fn() -> bool) {
+    wait_within(what, Duration::from_secs(15), cond);
+}
+
+fn wait_within(what: &str, limit: Duration, cond: impl Fn() -> bool) {
     let start = Instant::now();
     while !cond() {
-        assert!(start.elapsed() < Duration::from_secs(15), "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
+        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -175,25 +179,18 @@ fn finished_saves_skip_the_debounce() {
     // Long enough that a wait for it cannot pass for "at once" on a slow machine.
     let debounce = Duration::from_secs(8);
     let w = Watch::start_with(&v, t.path(), debounce.as_millis() as u32);
-    let within = |what: &str, limit: Duration, cond: &dyn Fn() -> bool| {
-        let start = Instant::now();
-        while !cond() {
-            assert!(start.elapsed() < limit, "{what} took longer than {limit:?}:\n{}", w.log());
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    };
     let z = v.join("Clients/Żagiel 0.md");
     let text = std::fs::read_to_string(&z).unwrap();
 
     // Written and closed.
     std::fs::write(&z, format!("{text}\n- 2026-11-22 call — closed\n")).unwrap();
-    within("a closed save", debounce / 2, &|| row(&v, "Żagiel 0").is_some_and(|r| r.contains("2026-11-22")));
+    wait_within("a closed save", debounce / 2, || row(&v, "Żagiel 0").is_some_and(|r| r.contains("2026-11-22")));
 
     // Written to a temporary file and renamed over the note.
     let tmp = v.join("Clients/.Żagiel 0.md.tmp");
     std::fs::write(&tmp, format!("{text}\n- 2026-11-21 call — renamed\n")).unwrap();
     std::fs::rename(&tmp, &z).unwrap();
-    within("a rename-over save", debounce / 2, &|| row(&v, "Żagiel 0").is_some_and(|r| r.contains("2026-11-21")));
+    wait_within("a rename-over save", debounce / 2, || row(&v, "Żagiel 0").is_some_and(|r| r.contains("2026-11-21")));
 
     // Still open for writing: not read before the debounce, read at once when closed.
     let mut file = std::fs::OpenOptions::new().append(true).open(&z).unwrap();
@@ -203,7 +200,7 @@ fn finished_saves_skip_the_debounce() {
     assert!(row(&v, "Żagiel 0").is_some_and(|r| !r.contains("2026-11-23")), "read while still open:\n{}", w.log());
     file.write_all(" — kept open\n".as_bytes()).unwrap();
     drop(file);
-    within("a save closed late", debounce / 2, &|| row(&v, "Żagiel 0").is_some_and(|r| r.contains("2026-11-23")));
+    wait_within("a save closed late", debounce / 2, || row(&v, "Żagiel 0").is_some_and(|r| r.contains("2026-11-23")));
 }
 
 #[test]
