@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod hooks;
 pub mod metrics;
 pub mod model;
 pub mod parse;

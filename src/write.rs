@@ -21,10 +21,6 @@ pub const MARKER: &str = "rapport: generated";
 /// Prefix of the temporary files of atomic writes (hidden, so no scan reads them).
 pub const TEMP_PREFIX: &str = ".rapport-";
 
-/// Environment variable that makes a write abort between the temporary file and the
-/// rename, as a killed process would. Only for fault-injection tests.
-pub const CRASH_HOOK: &str = "RAPPORT_TEST_CRASH_BEFORE_RENAME";
-
 /// Why writing failed.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -147,11 +143,9 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), WriteError> {
         .map_err(io(path))?;
     tmp.write_all(content).map_err(io(path))?;
     tmp.as_file().sync_all().map_err(io(path))?;
-    if std::env::var_os(CRASH_HOOK).is_some() {
-        // Fault injection for tests: die like a killed process, temp file written, not renamed.
-        let _ = tmp.into_temp_path().keep();
-        std::process::abort();
-    }
+    // Tests may stop or pause the process here (an abort runs no destructor, so the
+    // temporary file stays behind as after a kill).
+    crate::hooks::at("before-rename");
     tmp.persist(path).map_err(|e| WriteError::Io { path: path.display().to_string(), source: e.error })?;
     // Make the rename itself durable.
     if let Ok(d) = fs::File::open(dir) {

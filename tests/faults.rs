@@ -4,7 +4,7 @@
 //! and no temporary files behind (exit 2), and a run killed between writing the
 //! temporary file and renaming it must leave the old note intact, with the next run
 //! cleaning up. Faults are injected from outside: a read-only output folder, a full
-//! file system (a 256 KiB tmpfs), and `RAPPORT_TEST_CRASH_BEFORE_RENAME`.
+//! file system (a 256 KiB tmpfs), and `RAPPORT_FAULT=before-rename:abort` (a debug-build hook, see `src/hooks.rs`).
 //!
 //! The tests run as root in CI, where some faults cannot be made the ordinary way
 //! (mode 0555 does not stop root). Each test detects that and either uses a stronger
@@ -22,7 +22,7 @@ use crate::common::*;
 fn rapport_env(vault: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rapport"));
     cmd.arg("--vault").arg(vault).args(args).env_remove("RAPPORT_VAULT").env("NO_COLOR", "1");
-    cmd.env_remove("RAPPORT_TEST_CRASH_BEFORE_RENAME");
+    cmd.env_remove("RAPPORT_FAULT");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -222,7 +222,7 @@ fn disk_full_keeps_the_old_notes() {
 
 // (c) ---------------------------------------------------------------------------------
 
-const CRASH: (&str, &str) = ("RAPPORT_TEST_CRASH_BEFORE_RENAME", "1");
+const CRASH: (&str, &str) = ("RAPPORT_FAULT", "before-rename:abort");
 
 #[test]
 fn killed_between_temp_write_and_rename() {

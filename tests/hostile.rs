@@ -77,7 +77,7 @@ fn run_env(vault: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         .arg(vault)
         .args(args)
         .env_remove("RAPPORT_VAULT")
-        .env_remove("RAPPORT_TEST_CRASH_BEFORE_RENAME")
+        .env_remove("RAPPORT_FAULT")
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .stdout(out.try_clone().expect("dup"))
