@@ -1,8 +1,8 @@
 //! Integration tests: hostile input.
 //!
 //! Every case runs the real binary (`check` and `report`) on a temporary vault and asserts
-//! that it neither panics nor stalls: exit code 0, 1 or 2 (never a signal), no "panicked"
-//! on stderr, and a wall time under [`BUDGET`]. Where a case has an expected diagnostic,
+//! that it neither panics nor hangs: exit code 0, 1 or 2 (never a signal), no "panicked"
+//! on stderr, and an end before [`KILL_AFTER`]. Where a case has an expected diagnostic,
 //! the JSON output of `check` is checked for it. Committed cases live in
 //! `fixtures/hostile/<case>/`; the ones too big to commit (a 10 MB line, 100,000 links)
 //! and the ones that need the file system's help (symlinks, permissions, FIFOs) are made
@@ -30,11 +30,11 @@ use crate::common::*;
 
 const TODAY: &str = "2026-11-23";
 
-/// Wall time a run may take: the goal is 1 s in a release build; the debug build the
-/// tests normally run against gets slack so the suite stays robust on a busy machine.
-const BUDGET: Duration = if cfg!(debug_assertions) { Duration::from_secs(5) } else { Duration::from_secs(1) };
-
 /// A run still going after this long is killed: a hang fails the test, not the suite.
+/// This is a hang guard, not a speed target (speed is measured by `scripts/bench.sh`): the
+/// slowest case here takes about 6 s in a debug build on a busy 2-core machine, and a
+/// quadratic regression on the 100,000-link cases takes hours, so 20 times the typical
+/// time separates the two without failing on a slow laptop.
 const KILL_AFTER: Duration = Duration::from_secs(120);
 
 // ---------------------------------------------------------------------------------------
@@ -47,7 +47,6 @@ struct Run {
     status: ExitStatus,
     stdout: String,
     stderr: String,
-    elapsed: Duration,
 }
 
 impl Run {
@@ -99,7 +98,6 @@ fn run_env(vault: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         }
         std::thread::sleep(Duration::from_millis(5));
     };
-    let elapsed = start.elapsed();
     let read_all = |f: &mut fs::File| {
         use std::io::Seek as _;
         f.rewind().expect("rewind");
@@ -107,7 +105,7 @@ fn run_env(vault: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         f.read_to_end(&mut b).expect("read output");
         String::from_utf8_lossy(&b).into_owned()
     };
-    Run { what, status, stdout: read_all(&mut out), stderr: read_all(&mut err), elapsed }
+    Run { what, status, stdout: read_all(&mut out), stderr: read_all(&mut err) }
 }
 
 fn run(vault: &Path, args: &[&str]) -> Run {
@@ -119,7 +117,6 @@ fn assert_sane(r: &Run) {
     let code = r.code();
     assert!((0..=2).contains(&code), "{}: exit code {code}\nstderr:\n{}", r.what, tail(&r.stderr));
     assert!(!r.stderr.contains("panicked"), "{}: panicked\nstderr:\n{}", r.what, tail(&r.stderr));
-    assert!(r.elapsed < BUDGET, "{}: took {:?}, over the {BUDGET:?} budget", r.what, r.elapsed);
 }
 
 /// One finding of `check --format json`.
@@ -285,6 +282,9 @@ fn yaml_escaped_quote_does_not_bypass_the_depth_check() {
     write(&v, "esc.md", &format!("---\na: [\"\\\"\", {}{}]\n---\n", "[".repeat(n), "]".repeat(n)));
     let (_, f) = check(&v);
     assert_eq!(codes(&f, "esc.md"), vec!["frontmatter-invalid"], "{f:?}");
+    // Refused by the depth check before parsing, not by the YAML crate after its
+    // quadratic scan: which of the two said no is the work counted, not the time taken.
+    assert!(f.iter().any(|f| f.path == "esc.md" && f.message.contains("levels deep")), "{f:?}");
 }
 
 /// The fast path for flat frontmatter (`simple::parse`) accepts plain scalars with C0
@@ -404,13 +404,15 @@ fn markdown_hundred_thousand_links_on_one_line() {
 /// `resolve::has_anchor` rebuilds the normalised key (`heading_key`: NFC, lower case,
 /// joins) of every heading of the target note for every `#Heading` link, so L anchor
 /// links into a note with H headings cost O(L·H) allocations. Release build: 10,000
-/// headings and 20,000 links take 10 s; 30,000 and 60,000 take 92 s. The 4,000 / 8,000
-/// below take ~1.6 s. (Block links `#^id` are a plain linear scan: 0.08 s at 10,000.)
+/// headings and 20,000 links take 10 s; 30,000 and 60,000 take 92 s. The 20,000 / 40,000
+/// below would take about 40 s in a release build and several minutes in a debug one,
+/// past [`KILL_AFTER`]; linear, they take about a second. (Block links `#^id` are a plain
+/// linear scan: 0.08 s at 10,000.)
 #[test]
 
 fn many_heading_links_into_a_note_with_many_headings() {
     let (_tmp, v) = empty_vault();
-    let n = 4_000;
+    let n = 20_000;
     let mut text: String = (0..n).map(|i| format!("## Heading {i}\n")).collect();
     for i in 0..n {
         text.push_str(&format!("[[#Heading {i}]] [[Big#Heading {i}]]\n"));

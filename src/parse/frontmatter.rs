@@ -657,9 +657,9 @@ mod tests {
             ));
         }
         y.push_str("---\n");
-        let start = std::time::Instant::now();
+        // Expanded in full, this is 43 million strings: the bound shows as the refusal, and
+        // a missing bound as a run that never ends, not as a time limit here.
         let (_, d) = props(&y);
-        assert!(start.elapsed().as_secs() < 2);
         assert_eq!(d.first().map(|d| d.code), Some(Code::FrontmatterInvalid), "{d:?}");
     }
 }
