@@ -192,7 +192,7 @@ pub fn load(vault: &Path) -> Result<Config, ConfigError> {
         let rel =
             roots.iter().flatten().find_map(|root| abs.strip_prefix(root).ok().or_else(|| out.strip_prefix(root).ok()));
         if let Some(rel) = rel.filter(|r| !r.as_os_str().is_empty()) {
-            config.output_dir = rel.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+            config.output_dir = normalize_dir(&rel.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/"));
         }
     }
     // Obsidian's own daily-notes settings, unless the config says otherwise.
@@ -224,7 +224,7 @@ pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
     })?;
     let mut c = Config::default();
     if let Some(dir) = raw.output_dir {
-        c.output_dir = dir.trim_end_matches('/').to_owned();
+        c.output_dir = normalize_dir(&dir);
         if c.output_dir.is_empty() {
             let (line, column) = find_key(text, "output_dir");
             return Err(ConfigError::Invalid {
@@ -274,6 +274,16 @@ pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
     }
     c.severity = raw.severity.unwrap_or_default().into_iter().map(|(k, v)| (k.0, v.0.0)).collect();
     Ok(c)
+}
+
+/// The one spelling of a folder path that every stage compares against: `/` between
+/// parts, no empty or `.` part, no trailing `/` (`./CRM//Sub/./` is `CRM/Sub`), so the
+/// scan recognises the output folder however the config spells it. A leading `/` and
+/// `..` parts are kept as written: writing refuses a folder outside the vault.
+pub fn normalize_dir(dir: &str) -> String {
+    let parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let joined = parts.join("/");
+    if dir.starts_with('/') { format!("/{joined}") } else { joined }
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -337,6 +347,24 @@ contact-overdue = "error"
         assert_eq!(c.severity_of(Code::ContactOverdue), Some(Severity::Error));
         assert_eq!(c.severity_of(Code::LinkBroken), Some(Severity::Warning));
         assert_eq!(c.daily_notes.folder.as_deref(), Some("Journal"));
+    }
+
+    #[test]
+    fn output_dir_has_one_spelling() {
+        for (written, normal) in [
+            ("CRM//Sub", "CRM/Sub"),
+            ("CRM/./Sub", "CRM/Sub"),
+            ("./CRM/Sub/", "CRM/Sub"),
+            ("CRM/Sub//", "CRM/Sub"),
+            ("./../x", "../x"),
+            ("/abs//dir/", "/abs/dir"),
+        ] {
+            let c = parse(&format!("output_dir = \"{written}\"\n"), "rapport.toml").unwrap();
+            assert_eq!(c.output_dir, normal, "{written}");
+        }
+        for empty in [".", "./", ".//."] {
+            assert!(parse(&format!("output_dir = \"{empty}\"\n"), "rapport.toml").is_err(), "{empty}");
+        }
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub const TEMP_PREFIX: &str = ".rapport-";
 pub enum WriteError {
     #[error("output_dir `{0}` is outside the vault; it must be a folder inside it, e.g. `CRM`")]
     Escapes(String),
+    #[error(
+        "output_dir `{dir}`: `{link}` is a symlink{target}; the output folder must be a real folder inside the vault"
+    )]
+    Symlinked { dir: String, link: String, target: String },
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
 }
@@ -81,8 +85,10 @@ pub fn classify(content: Option<&str>) -> Existing {
     }
 }
 
-/// Checks that `output_dir` stays inside the vault, following any symlinks already on
-/// disk, and returns its absolute path (which may not exist yet).
+/// Checks that `output_dir` stays inside the vault and that no part of it is a symlink
+/// (one pointing out would write outside; one pointing to another folder of the vault
+/// would put generated notes where the scan reads them as a person's), and returns its
+/// absolute path (which may not exist yet).
 pub fn output_folder(vault: &Path, output_dir: &str) -> Result<PathBuf, WriteError> {
     let rel = Path::new(output_dir);
     let escapes = || WriteError::Escapes(output_dir.to_owned());
@@ -95,11 +101,16 @@ pub fn output_folder(vault: &Path, output_dir: &str) -> Result<PathBuf, WriteErr
         path.push(c);
         match fs::symlink_metadata(&path) {
             Ok(m) if m.file_type().is_symlink() => {
-                let real = path.canonicalize().map_err(io(&path))?;
-                if !real.starts_with(&root) || real == root {
-                    return Err(escapes());
-                }
-                path = real;
+                let link = path.strip_prefix(&root).unwrap_or(&path).to_string_lossy().into_owned();
+                let target = match path.canonicalize() {
+                    Ok(real) if real.starts_with(&root) && real != root => match real.strip_prefix(&root) {
+                        Ok(rel) => format!(" to `{}`, another folder of the vault", rel.display()),
+                        Err(_) => String::new(),
+                    },
+                    Ok(_) => " to a folder outside the vault".to_owned(),
+                    Err(_) => " to nowhere".to_owned(),
+                };
+                return Err(WriteError::Symlinked { dir: output_dir.to_owned(), link, target });
             }
             Ok(m) if !m.is_dir() => {
                 return Err(WriteError::Io {

@@ -296,3 +296,51 @@ fn dry_run_leaves_temporaries_and_notes_alone() {
     assert_eq!(temporaries(&crm), left);
     assert_eq!(fs::read(crm.join("Reminders.md")).unwrap(), old_r);
 }
+
+// #1 ------------------------------------------------------------------------------------
+
+/// Files in a folder, sorted (hidden ones included).
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> =
+        fs::read_dir(dir).expect("read dir").flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    v.sort();
+    v
+}
+
+/// However `output_dir` is spelled, the generated notes are one pair in one folder and
+/// are never read back as a person's notes (which made each run add another pair).
+#[test]
+fn output_dir_spelled_oddly_is_still_the_output_folder() {
+    for dir in ["CRM//Sub", "CRM/./Sub", "./CRM/Sub/"] {
+        let (_t, v) = empty_vault();
+        small_vault(&v);
+        write(&v, "rapport.toml", &format!("output_dir = \"{dir}\"\n"));
+        for _ in 0..3 {
+            let o = rapport(&v, &["report", "--today", "2026-11-20"]);
+            assert_eq!(code(&o), 0, "{dir}: {}", stderr(&o));
+        }
+        let o = rapport(&v, &["report", "--today", "2026-11-20"]);
+        assert_eq!(stdout(&o).matches("unchanged CRM/Sub/").count(), 2, "{dir}: {}", stdout(&o));
+        assert_eq!(listing(&v.join("CRM/Sub")), ["Dashboard.md", "Reminders.md"], "{dir}");
+        let o = rapport(&v, &["check", "--today", "2026-11-20"]);
+        assert!(stderr(&o).contains(": 4 notes checked"), "{dir}: generated notes read as notes: {}", stderr(&o));
+        assert!(!stdout(&o).contains("report-stale"), "{dir}: {}", stdout(&o));
+    }
+}
+
+/// An output folder that is a symlink to another folder of the vault is refused, and the
+/// message says so (it used to call the note "outside the vault").
+#[test]
+fn output_dir_symlinked_inside_the_vault_says_what_it_is() {
+    let (_t, v) = empty_vault();
+    small_vault(&v);
+    fs::create_dir(v.join("Real")).expect("mkdir");
+    std::os::unix::fs::symlink("Real", v.join("Out")).expect("symlink");
+    write(&v, "rapport.toml", "output_dir = \"Out\"\n");
+    let o = rapport(&v, &["report", "--today", "2026-11-20"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("`Out` is a symlink to `Real`"), "{err}");
+    assert!(!err.contains("outside the vault"), "{err}");
+    assert_eq!(listing(&v.join("Real")), Vec::<String>::new(), "nothing written");
+}

@@ -19,8 +19,18 @@ impl Watch {
     }
 
     fn start_with(vault: &Path, log_dir: &Path, debounce_ms: u32) -> Watch {
+        Watch::start_env(vault, log_dir, debounce_ms, &[])
+    }
+
+    /// Starts watch with extra environment variables (`RAPPORT_FAULT`).
+    fn start_env(vault: &Path, log_dir: &Path, debounce_ms: u32, env: &[(&str, &str)]) -> Watch {
         let log = log_dir.join("watch.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rapport"));
+        cmd.env_remove("RAPPORT_FAULT");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd
             .arg("--vault")
             .arg(vault)
             .args(["watch", "--debounce", &debounce_ms.to_string(), "--today", "2026-11-23"])
@@ -267,4 +277,34 @@ fn vanished_vault_is_reported() {
     };
     assert_eq!(code, Some(2));
     assert!(w.log().contains("is gone"), "{}", w.log());
+}
+
+/// The cycles in a watch log, by the paths that triggered them.
+fn cycles(log: &str) -> Vec<&str> {
+    log.lines()
+        .filter_map(|l| l.split_once(" changed (").and_then(|(_, r)| r.split_once(')')).map(|(t, _)| t))
+        .collect()
+}
+
+/// #1: an output folder spelled with `//` or `./` is still the output folder: watch does
+/// not read its own notes back as a person's and rewrite them without end.
+#[test]
+fn oddly_spelled_output_dir_does_not_loop() {
+    let (t, v) = vault("clients-small");
+    write(&v, "rapport.toml", "output_dir = \"Reports//./CRM\"\n");
+    let w = Watch::start(&v, t.path());
+    let z = v.join("Clients/Żagiel 0.md");
+    let text = std::fs::read_to_string(&z).unwrap();
+    std::fs::write(&z, format!("{text}\n- 2026-11-22 call — once\n")).unwrap();
+    wait_for("the save", || read(&v, "Reports/CRM/Dashboard.md").contains("2026-11-22"));
+    w.settle();
+    let log = w.log();
+    assert_eq!(cycles(&log), ["Clients/Żagiel 0.md"], "one save, one cycle:\n{log}");
+    let mut names: Vec<String> = std::fs::read_dir(v.join("Reports/CRM"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Dashboard.md", "Reminders.md"]);
 }
