@@ -100,6 +100,12 @@ impl Code {
         }
     }
 
+    /// True for the codes whose outcome depends on today's date, not only on the notes:
+    /// they can change from one day to the next with no edit (`check --skip-dated`).
+    pub fn depends_on_today(self) -> bool {
+        matches!(self, Code::ContactOverdue | Code::NextStepOverdue | Code::FeedbackWaiting | Code::ReportStale)
+    }
+
     /// The severity SPEC §5 gives each code before config changes it.
     pub fn default_severity(self) -> Severity {
         match self {
@@ -207,9 +213,28 @@ fn visible(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Renders diagnostics as one JSON array of objects.
-pub fn render_json(diags: &[Diagnostic]) -> String {
-    let mut s = serde_json::to_string_pretty(diags).unwrap_or_else(|_| "[]".into());
+/// A vault-relative `path` shown from another folder: `base` is the vault's own path from
+/// there, with `/` separators, empty when the vault is that folder.
+pub fn shown_from(base: &str, path: &str) -> String {
+    if base.is_empty() { path.to_owned() } else { format!("{base}/{path}") }
+}
+
+/// The same findings, their paths shown from another folder (see [`shown_from`]).
+pub fn rebased(diags: &[Diagnostic], base: &str) -> Vec<Diagnostic> {
+    diags.iter().map(|d| Diagnostic { path: shown_from(base, &d.path), ..d.clone() }).collect()
+}
+
+/// Renders diagnostics as one JSON array of objects. `path` stays relative to the vault;
+/// `file` is the same file shown from `base` (see [`shown_from`]).
+pub fn render_json(diags: &[Diagnostic], base: &str) -> String {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        #[serde(flatten)]
+        d: &'a Diagnostic,
+        file: String,
+    }
+    let rows: Vec<Row<'_>> = diags.iter().map(|d| Row { d, file: shown_from(base, &d.path) }).collect();
+    let mut s = serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into());
     s.push('\n');
     s
 }
@@ -317,6 +342,15 @@ mod tests {
     fn human_output_keeps_one_finding_per_line() {
         let d = Diagnostic::new(Code::LinkBroken, "odd\nname.md", 1, 1, "a\u{0}b");
         assert_eq!(render_human(&[d], false), "odd\\nname.md:1:1: warning[link-broken]: a\\u{0}b\n");
+    }
+
+    #[test]
+    fn json_keeps_the_vault_path_and_adds_the_shown_one() {
+        let d = Diagnostic::new(Code::LinkBroken, "Clients/A.md", 2, 3, "m");
+        let v: serde_json::Value = serde_json::from_str(&render_json(std::slice::from_ref(&d), "notes")).unwrap();
+        assert_eq!((v[0]["path"].as_str(), v[0]["file"].as_str()), (Some("Clients/A.md"), Some("notes/Clients/A.md")));
+        let v: serde_json::Value = serde_json::from_str(&render_json(&[d], "")).unwrap();
+        assert_eq!(v[0]["file"].as_str(), Some("Clients/A.md"));
     }
 
     #[test]

@@ -82,7 +82,13 @@ fn human_output_reads_like_a_compiler() {
 #[test]
 fn github_annotations() {
     let (_t, v) = vault("bad");
-    let out = rapport(&v, &["check", "--today", "2026-11-23", "--format", "github"]);
+    // Started in the vault (outside any git work tree), paths start there.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["check", "--today", "2026-11-23", "--format", "github"])
+        .current_dir(&v)
+        .env_remove("RAPPORT_VAULT")
+        .output()
+        .unwrap();
     let text = stdout(&out);
     assert!(text.lines().all(|l| l.starts_with("::error ") || l.starts_with("::warning ")), "{text}");
     assert!(text.contains("::warning file=broken-link.md,line=3,col=18,title=link-broken::"), "{text}");

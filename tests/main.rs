@@ -6,6 +6,7 @@
 mod common;
 
 mod check;
+mod ci;
 mod faults;
 mod hostile;
 mod model;

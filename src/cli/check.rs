@@ -6,17 +6,21 @@ use chrono::NaiveDate;
 
 use super::{FailOn, FormatArg, Outcome, color_stdout, configured};
 use crate::Vault;
-use crate::diagnostics::{Code, Diagnostic, Severity, render_github, render_human, render_json};
+use crate::diagnostics::{Code, Diagnostic, Severity, rebased, render_github, render_human, render_json};
 use crate::metrics;
 use crate::write::{self, Outcome as W};
 
-pub(super) fn run(vault_dir: &Path, today: NaiveDate, format: FormatArg, fail_on: FailOn) -> Outcome {
+pub(super) fn run(vault_dir: &Path, today: NaiveDate, format: FormatArg, fail_on: FailOn, skip_dated: bool) -> Outcome {
     let vault = super::load(vault_dir)?;
-    let diags = configured(&vault.config, findings(&vault, today)?);
+    let mut diags = configured(&vault.config, findings(&vault, today)?);
+    if skip_dated {
+        diags.retain(|d| !d.code.depends_on_today());
+    }
+    let base = shown_base(vault_dir);
     let text = match format {
-        FormatArg::Human => render_human(&diags, color_stdout()),
-        FormatArg::Json => render_json(&diags),
-        FormatArg::Github => render_github(&diags),
+        FormatArg::Human => render_human(&rebased(&diags, &base), color_stdout()),
+        FormatArg::Json => render_json(&diags, &base),
+        FormatArg::Github => render_github(&rebased(&diags, &base)),
     };
     super::print(&text)?;
     let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
@@ -59,4 +63,22 @@ pub(crate) fn findings(vault: &Vault, today: NaiveDate) -> Result<Vec<Diagnostic
         }
     }
     Ok(diags)
+}
+
+/// The vault's folder as findings show it, so a path in them names the file from where
+/// it is read: from the root of the git work tree the vault is in (where GitHub
+/// annotations and `git` paths start), else from the current folder when the vault is
+/// inside it, else from the file system's root. Empty when the vault is that folder.
+pub(super) fn shown_base(vault_dir: &Path) -> String {
+    let Ok(vault) = std::fs::canonicalize(vault_dir) else {
+        return vault_dir.to_string_lossy().into_owned();
+    };
+    let start =
+        vault.ancestors().find(|a| a.join(".git").exists()).map(Path::to_path_buf).or_else(|| {
+            std::env::current_dir().and_then(std::fs::canonicalize).ok().filter(|cwd| vault.starts_with(cwd))
+        });
+    match start {
+        Some(start) => vault.strip_prefix(&start).unwrap_or(&vault).to_string_lossy().into_owned(),
+        None => vault.to_string_lossy().into_owned(),
+    }
 }

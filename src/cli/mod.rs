@@ -73,6 +73,11 @@ pub enum Command {
         /// Lowest severity that makes the exit code 1
         #[arg(long, value_enum, default_value_t = FailOn::Error)]
         fail_on: FailOn,
+        /// Leave out the codes that depend on today's date (contact-overdue,
+        /// next-step-overdue, feedback-waiting, report-stale), so that the result changes
+        /// only when the notes do
+        #[arg(long)]
+        skip_dated: bool,
     },
     /// Regenerate the notes on every save, until Ctrl-C
     Watch {
@@ -152,7 +157,9 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     let vault = cli.vault.clone().unwrap_or_else(|| PathBuf::from("."));
     let result = match cli.command {
         Command::Report { day, dry_run, force } => report::run(&vault, day.get(), dry_run, force),
-        Command::Check { day, format, fail_on } => check::run(&vault, day.get(), format, fail_on),
+        Command::Check { day, format, fail_on, skip_dated } => {
+            check::run(&vault, day.get(), format, fail_on, skip_dated)
+        }
         Command::Watch { debounce, today } => watch::run(&vault, debounce, today),
         Command::Due { day, json } => due::run(&vault, day.get(), json),
         Command::Clients { day, json } => clients::run(&vault, day.get(), json),
