@@ -1,7 +1,7 @@
 //! Deterministic generator of a large Obsidian vault of client notes, for benchmarks.
 //!
 //! ```text
-//! cargo run --release --example gen_vault -- --clients 5000 --interactions 50000 [--seed N] DIR
+//! cargo run --release --example gen_vault -- --clients 5000 --interactions 50000 [--seed N] [--shape long] DIR
 //! ```
 //!
 //! Only the standard library is used (no `rapport` code), so the generator keeps building
@@ -18,6 +18,12 @@
 //!   note per day of 2024-01-01..2026-12-31; `.obsidian/daily-notes.json` says so);
 //! - about 0.1 % of the links are broken on purpose (a missing note, a missing heading,
 //!   or a client's alias used as a link target).
+//!
+//! Two shapes of note. `--shape short` (the default) averages about 0.7 KB a note.
+//! `--shape long` is closer to a vault kept for years: notes average 1.5–2 KB, with three
+//! times the log lines, prose paragraphs in interaction, person and daily notes, and more
+//! links per note (people, clients and other interactions mentioned in the prose). The
+//! short shape is byte-identical to what the generator wrote before the long one existed.
 //!
 //! DIR must be missing or empty, or hold a vault written earlier by this program (it has
 //! a `.gen_vault` marker file and nothing at its top level but what the generator writes
@@ -36,6 +42,7 @@ Writes a deterministic Obsidian vault of client notes into DIR.
   --clients N        number of client notes (default 5000)
   --interactions N   number of interactions: notes, log lines and daily-note links (default 50000)
   --seed N           PRNG seed (default 42)
+  --shape S          short (default; notes average 0.7 KB) or long (1.5-2 KB, longer logs, prose, more links)
 DIR must be empty or missing, or a vault written earlier by gen_vault (marker file .gen_vault).";
 
 const MARKER: &str = ".gen_vault";
@@ -528,6 +535,11 @@ struct Gen {
     rng: Rng,
     links: u64,
     broken: u64,
+    /// The long shape: every addition it makes draws from the generator only when set, so
+    /// the short shape stays byte-identical.
+    long: bool,
+    /// Paths (without `.md`) of the interaction notes written so far, for long-shape links.
+    interactions: Vec<String>,
 }
 
 impl Gen {
@@ -602,6 +614,28 @@ impl Gen {
             self.sentence(out);
         }
         out.push_str("\n\n");
+    }
+
+    /// Long shape: `n` paragraphs of prose, each followed, most of the time, by a sentence
+    /// that mentions people and clients (and, now and then, an earlier interaction).
+    fn prose(&mut self, v: &Vault, out: &mut String, n: usize, client: usize) {
+        for _ in 0..n {
+            self.paragraph(out);
+            if self.rng.chance(3, 4) {
+                let c = &v.clients[client];
+                let p = c.people[self.rng.below(c.people.len())];
+                let pl = self.person_link(v, p);
+                let other = self.rng.below(v.clients.len());
+                let cl = self.client_link(v, other);
+                let _ = write!(out, "{pl} compared it with what {cl} does");
+                if !self.interactions.is_empty() && self.rng.chance(1, 3) {
+                    let i = self.rng.below(self.interactions.len());
+                    let il = self.link(&self.interactions[i].clone(), None, Some("last time"), false, None);
+                    let _ = write!(out, ", see {il}");
+                }
+                out.push_str(".\n\n");
+            }
+        }
     }
 
     fn log_line(&mut self, v: &Vault, out: &mut String, l: &LogLine) {
@@ -731,6 +765,7 @@ fn client_note(g: &mut Gen, v: &Vault, ci: usize, out: &mut String) {
         55..=399 => 0,
         _ => g.rng.range(200, 1_500),
     };
+    let target = if g.long { target.max(g.rng.range(400, 1_200)) } else { target };
     let start = out.len();
     while out.len() - start < target {
         g.paragraph(out);
@@ -780,6 +815,11 @@ fn person_note(g: &mut Gen, v: &Vault, pi: usize, out: &mut String) {
     out.push_str("## Notes\n\n");
     for l in &p.logs {
         g.log_line(v, out, l);
+    }
+    if g.long {
+        out.push('\n');
+        let n = g.rng.range(1, 2);
+        g.prose(v, out, n, p.client);
     }
     if g.rng.chance(1, 10) {
         g.task(v, out, None);
@@ -857,6 +897,11 @@ fn interaction_note(g: &mut Gen, v: &Vault, n: usize, out: &mut String) -> Strin
     if g.rng.chance(1, 3) {
         g.paragraph(out);
     }
+    if g.long {
+        out.push_str("## Discussion\n\n");
+        let n = g.rng.range(2, 3);
+        g.prose(v, out, n, ci);
+    }
     if g.rng.chance(1, 5) {
         // Mention another client or one of its people.
         let other = g.rng.below(v.clients.len());
@@ -884,7 +929,11 @@ fn interaction_note(g: &mut Gen, v: &Vault, n: usize, out: &mut String) -> Strin
     if g.rng.chance(1, 20) {
         let _ = writeln!(out, "\nInline code `[[Decoy {n}]]` is no link either.");
     }
-    format!("Interactions/{date} {} {n}.md", c.name)
+    let rel = format!("Interactions/{date} {} {n}.md", c.name);
+    if g.long {
+        g.interactions.push(rel.trim_end_matches(".md").to_owned());
+    }
+    rel
 }
 
 impl Gen {
@@ -943,6 +992,11 @@ fn daily_note(g: &mut Gen, v: &Vault, day: usize, mentions: &[usize], out: &mut 
             let verb = g.rng.pick(&["Call with", "Звонок:", "Met", "Письмо от", "Chat with"]);
             let _ = writeln!(out, "- {verb} {l} about {}", g.rng.pick(TOPICS));
         }
+    }
+    if g.long && !mentions.is_empty() {
+        out.push('\n');
+        let n = g.rng.range(1, 2);
+        g.prose(v, out, n, mentions[0]);
     }
     if g.rng.chance(1, 5) {
         out.push('\n');
@@ -1021,6 +1075,7 @@ struct Args {
     clients: usize,
     interactions: usize,
     seed: u64,
+    long: bool,
     dir: PathBuf,
 }
 
@@ -1028,6 +1083,7 @@ fn parse_args() -> Result<Args, String> {
     let mut clients = 5000usize;
     let mut interactions = 50_000usize;
     let mut seed = 42u64;
+    let mut long = false;
     let mut dir = None;
     let mut it = std::env::args_os().skip(1);
     while let Some(arg) = it.next() {
@@ -1051,6 +1107,17 @@ fn parse_args() -> Result<Args, String> {
             "--clients" => clients = value("--clients")? as usize,
             "--interactions" => interactions = value("--interactions")? as usize,
             "--seed" => seed = value("--seed")?,
+            "--shape" => {
+                let v = match &inline {
+                    Some(v) => v.clone(),
+                    None => it.next().ok_or("--shape needs a value")?.to_string_lossy().into_owned(),
+                };
+                long = match v.as_str() {
+                    "short" => false,
+                    "long" => true,
+                    _ => return Err(format!("--shape: short or long, not {v:?}")),
+                };
+            }
             "--" => {}
             f if f.starts_with('-') && f.len() > 1 => return Err(format!("unknown option {f}")),
             _ => {
@@ -1065,7 +1132,7 @@ fn parse_args() -> Result<Args, String> {
         return Err("--clients must be at least 1".into());
     }
     let dir = dir.ok_or("DIR is missing")?;
-    Ok(Args { clients, interactions, seed, dir })
+    Ok(Args { clients, interactions, seed, long, dir })
 }
 
 fn run(args: &Args) -> Result<Out, String> {
@@ -1078,11 +1145,14 @@ fn run(args: &Args) -> Result<Out, String> {
     let n_notes = args.interactions * 7 / 10;
     let n_logs = args.interactions * 2 / 10;
     let n_daily_links = args.interactions - n_notes - n_logs;
+    // The long shape keeps years of history: three times the log lines in client and
+    // person notes, on top of the same interactions.
+    let n_log_lines = if args.long { n_logs * 3 } else { n_logs };
     let n_daily = (n_daily_links / 4).clamp(usize::from(n_daily_links > 0), DAYS);
     let n_feedback = args.clients / 4;
 
-    let vault = build(&mut rng, args.clients, n_logs);
-    let mut g = Gen { rng, links: 0, broken: 0 };
+    let vault = build(&mut rng, args.clients, n_log_lines);
+    let mut g = Gen { rng, links: 0, broken: 0, long: args.long, interactions: Vec::new() };
     let mut out = Out { root: args.dir.clone(), notes: 0, bytes: 0, cleared, secs: 0.0 };
     for d in [".obsidian", "Clients", "People", "Companies", "Interactions", "Daily", "Feedback"] {
         fs::create_dir_all(args.dir.join(d)).map_err(io)?;
@@ -1143,7 +1213,7 @@ fn run(args: &Args) -> Result<Out, String> {
         vault.people.len(),
         vault.companies.len(),
         n_notes,
-        n_logs,
+        n_log_lines,
         n_daily,
         n_daily_links,
         n_feedback,

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark rapport on a generated vault against the cost of just reading it.
 #
-#   scripts/bench.sh [--clients N] [--interactions N] [--runs N]   # defaults 5000 50000 5
+#   scripts/bench.sh [--clients N] [--interactions N] [--runs N] [--shape S]
+#                    # defaults 5000 50000 5 both
 #   scripts/bench.sh --scale [--runs N]                            # 10k, 50k, 100k notes
 #
 # The vault comes from `examples/gen_vault.rs` (deterministic, seed 42) in a temporary
-# folder that is removed on exit. The floor is `rg -c '\[\['` over the vault (every byte
+# folder that is removed on exit, in two shapes (--shape short, long or both): short
+# notes (0.7 KB on average) and long ones (1.7 KB: longer logs, prose, more links). The floor is `rg -c '\[\['` over the vault (every byte
 # read, in parallel) and `cat` of every note; rapport's `check` and `report` are compared
 # with it. Wall times come from hyperfine (mean and standard deviation over --runs runs
 # after one warm-up); CPU time and peak RSS from one more run under GNU time. The last
@@ -20,10 +22,11 @@ CLIENTS=5000
 INTERACTIONS=50000
 RUNS=5
 SCALE=0
+SHAPES=(short long)
 TODAY=2026-11-23
 
 usage() {
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 need_value() {
@@ -36,6 +39,13 @@ while [[ $# -gt 0 ]]; do
         --interactions) need_value "$@"; INTERACTIONS=$2; shift 2 ;;
         --runs) need_value "$@"; RUNS=$2; shift 2 ;;
         --scale) SCALE=1; shift ;;
+        --shape)
+            case ${2:-} in
+                short|long) SHAPES=("$2") ;;
+                both) SHAPES=(short long) ;;
+                *) echo "bench.sh: --shape needs short, long or both" >&2; exit 2 ;;
+            esac
+            shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "bench.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -109,9 +119,9 @@ set_commands() { # vault, with_cat
     return 0
 }
 
-generate() { # clients, interactions, dir
-    log "generating vault: --clients $1 --interactions $2"
-    "$GEN" --clients "$1" --interactions "$2" "$3"
+generate() { # clients, interactions, dir[, shape]
+    log "generating vault: --clients $1 --interactions $2 --shape ${4:-short}"
+    "$GEN" --clients "$1" --interactions "$2" --shape "${4:-short}" "$3"
     # Size of the vault as generated, before rapport adds its output folder.
     VAULT_NOTES=$(find "$3" -name '*.md' -not -path '*/.*' | wc -l)
     VAULT_BYTES=$(du -sb "$3" | cut -f1)
@@ -152,9 +162,9 @@ run_time() {
 }
 
 # --- single benchmark --------------------------------------------------------------------
-single() {
-    local v=$TMP/vault notes bytes
-    generate "$CLIENTS" "$INTERACTIONS" "$v"
+single() { # shape
+    local v=$TMP/vault-$1 notes bytes
+    generate "$CLIENTS" "$INTERACTIONS" "$v" "$1"
     notes=$VAULT_NOTES
     bytes=$VAULT_BYTES
     set_commands "$v" 1
@@ -168,10 +178,10 @@ single() {
         bound=$("$BOUND_BIN" "$v" --rounds "$RUNS" | tee /dev/stderr | sed -n 's/^median \([0-9.]*\) s.*/\1/p') || bound=""
     fi
 
-    python3 - "$TMP/hyperfine.json" "$TMP/time.tsv" "$notes" "$bytes" "$RUNS" "$bound" <<'PY'
+    python3 - "$TMP/hyperfine.json" "$TMP/time.tsv" "$notes" "$bytes" "$RUNS" "$bound" "$1" <<'PY'
 import json, sys
 
-hf_path, time_path, notes, vault_bytes, runs, bound = sys.argv[1:]
+hf_path, time_path, notes, vault_bytes, runs, bound, shape = sys.argv[1:]
 notes, vault_bytes = int(notes), int(vault_bytes)
 hf = {r["command"]: r for r in json.load(open(hf_path))["results"]}
 
@@ -194,7 +204,7 @@ floor = next((m for n, m, *_ in rows if n == "rg floor" and m), None)
 na = "n/a"
 f = lambda x, fmt: na if x is None else format(x, fmt)
 print()
-print(f"Vault: {notes} notes, {vault_bytes} bytes ({vault_bytes / 2**20:.1f} MiB, du -sb); "
+print(f"Vault ({shape} notes): {notes} notes, {vault_bytes} bytes ({vault_bytes / 2**20:.1f} MiB, du -sb); "
       f"{runs} runs after 1 warm-up; today 2026-11-23")
 print()
 print("| command | wall mean (s) | ± | CPU (s) | peak RSS (MiB) | ratio to rg floor |")
@@ -216,6 +226,7 @@ if bound and floor:
           f"examples/parse_free.rs, median of {runs} rounds): {float(bound):.3f} s, "
           f"{float(bound) / floor:.1f}× the floor")
 PY
+    rm -rf "$v"
 }
 
 # --- scaling -----------------------------------------------------------------------------
@@ -272,5 +283,7 @@ PY
 if [[ $SCALE -eq 1 ]]; then
     scale
 else
-    single
+    for shape in "${SHAPES[@]}"; do
+        single "$shape"
+    done
 fi
