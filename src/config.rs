@@ -10,19 +10,10 @@ use serde::Deserialize;
 use serde::de::Error as _;
 
 use crate::diagnostics::{Code, Severity};
-use crate::model::Kind;
-use crate::model::cadence::Cadence;
+use crate::vocab::{Cadence, Kind, Lang};
 
 /// The config file's name at the vault root.
 pub const FILE_NAME: &str = "rapport.toml";
-
-/// Language of generated text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    En,
-    Ru,
-}
 
 /// Default cadences by tier, and after a project ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +100,7 @@ pub enum ConfigError {
 #[serde(deny_unknown_fields)]
 struct Raw {
     output_dir: Option<String>,
-    lang: Option<Parsed<LangValue>>,
+    lang: Option<Parsed<Lang>>,
     soon_days: Option<u32>,
     feedback_sla_days: Option<u32>,
     cadence: Option<RawCadence>,
@@ -146,18 +137,6 @@ where
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         s.parse().map(Parsed).map_err(D::Error::custom)
-    }
-}
-
-struct LangValue(Lang);
-impl FromStr for LangValue {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "en" => Ok(LangValue(Lang::En)),
-            "ru" => Ok(LangValue(Lang::Ru)),
-            _ => Err(format!("unknown lang `{s}`; expected `en` or `ru`")),
-        }
     }
 }
 
@@ -235,7 +214,7 @@ pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
             });
         }
     }
-    if let Some(Parsed(LangValue(l))) = raw.lang {
+    if let Some(Parsed(l)) = raw.lang {
         c.lang = l;
     }
     c.soon_days = raw.soon_days.unwrap_or(c.soon_days);

@@ -13,6 +13,7 @@ pub mod parse;
 pub mod render;
 pub mod resolve;
 pub mod scan;
+pub mod vocab;
 pub mod watch;
 pub mod write;
 

@@ -9,30 +9,11 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::cadence::{Cadence, next_anniversary};
-use crate::model::{ClientId, Engagement, FeedbackSeverity, FeedbackStatus, Graph, Initiator, Status};
-
-/// Where a client stands today (SPEC §3), first rule that applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum State {
-    Overdue,
-    Soon,
-    Scheduled,
-    Ok,
-    Silent,
-}
-
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Overdue => "overdue",
-            State::Soon => "soon",
-            State::Ok => "ok",
-            State::Scheduled => "scheduled",
-            State::Silent => "silent",
-        }
-    }
-}
+use crate::model::{ClientId, Graph};
+use crate::vocab::{
+    Cadence, Engagement, FeedbackSeverity, FeedbackStatus, Initiator, State, Status, Tier, UNSPECIFIED,
+    next_anniversary,
+};
 
 /// Where an effective cadence came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,8 +207,8 @@ pub fn client_figures(g: &Graph, config: &Config, today: NaiveDate) -> Vec<Clien
                 }
                 (None, _, _) => (
                     match c.tier {
-                        crate::model::Tier::Key => config.cadence.key,
-                        crate::model::Tier::Supporting => config.cadence.supporting,
+                        Tier::Key => config.cadence.key,
+                        Tier::Supporting => config.cadence.supporting,
                     },
                     CadenceSource::Tier,
                 ),
@@ -411,7 +392,7 @@ pub fn portfolio(g: &Graph, today: NaiveDate, figures: &[ClientFigures]) -> Port
             slot.1 += 1;
         }
         if i.date > year_ago {
-            tally(&mut p.formats, i.format.as_deref().unwrap_or("unspecified"));
+            tally(&mut p.formats, i.format.as_deref().unwrap_or(UNSPECIFIED));
         }
     }
     p
@@ -619,8 +600,8 @@ mod tests {
     #[test]
     fn kinds_from_type_tags_and_config() {
         let mut config = Config::default();
-        config.kinds.tags.insert("crm".into(), crate::model::Kind::Client);
-        config.kinds.folders.insert("Companies/Clients".into(), crate::model::Kind::Client);
+        config.kinds.tags.insert("crm".into(), crate::vocab::Kind::Client);
+        config.kinds.folders.insert("Companies/Clients".into(), crate::vocab::Kind::Client);
         let mut notes: Vec<_> = [
             ("a.md", "---\ntype: Client\n---\n"),
             ("b.md", "#client/key\n"),
@@ -635,7 +616,7 @@ mod tests {
         let v = Vault::build(std::path::Path::new("."), config, notes, Vec::new());
         let names: Vec<&str> = v.graph.clients.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, vec!["d", "a", "b", "c"]);
-        assert_eq!(v.graph.clients[2].tier, crate::model::Tier::Key);
+        assert_eq!(v.graph.clients[2].tier, Tier::Key);
         let invalid = v.diagnostics.iter().filter(|d| d.code == Code::PropertyInvalid).count();
         assert_eq!(invalid, 0, "a `type` naming no kind is no error: {:?}", v.diagnostics);
     }

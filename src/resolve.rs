@@ -13,6 +13,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::{Link, LinkKind, Note};
+use crate::vocab::strip_md;
 
 /// Where a link leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -73,14 +74,6 @@ fn is_nfc(s: &str) -> bool {
 /// letters: each is in NFC and does not combine with a neighbour.
 fn nfc_alone(c: char) -> bool {
     matches!(c, '\0'..='\u{2FF}' | '\u{400}'..='\u{482}' | '\u{48A}'..='\u{52F}')
-}
-
-fn strip_md(s: &str) -> &str {
-    if s.len() >= 3 && s.is_char_boundary(s.len() - 3) && s[s.len() - 3..].eq_ignore_ascii_case(".md") {
-        &s[..s.len() - 3]
-    } else {
-        s
-    }
 }
 
 fn base(s: &str) -> &str {

@@ -11,7 +11,6 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::Wanted;
 use crate::parse::{Note, parse_bytes};
 
 /// Notes larger than this are reported and not parsed.
@@ -23,6 +22,33 @@ pub struct Scanned {
     pub notes: Vec<Note>,
     /// Non-Markdown files, relative paths with `/`, sorted.
     pub files: Vec<String>,
+}
+
+/// Which properties and inline fields are worth keeping after parsing: those the model
+/// reads, under their own names or the config's, and those the config maps to kinds.
+/// Everything else is dropped to keep parsed notes small (links in dropped
+/// properties stay, so they are still checked).
+#[derive(Debug, Clone)]
+pub struct Wanted {
+    extra: std::collections::HashSet<String>,
+}
+
+impl Wanted {
+    pub fn new(config: &Config) -> Self {
+        let extra = config.properties.keys().chain(config.kinds.properties.keys()).cloned().collect();
+        Wanted { extra }
+    }
+
+    pub fn wants(&self, key: &str) -> bool {
+        crate::vocab::PROPERTIES.contains(&key) || self.extra.contains(key)
+    }
+
+    /// Drops what the model never reads and returns spare capacity.
+    pub fn compact(&self, note: &mut Note) {
+        note.props.retain(|p| self.wants(&p.key));
+        note.fields.retain(|f| self.wants(&f.key));
+        note.shrink();
+    }
 }
 
 /// A vault that cannot be scanned at all.
@@ -144,7 +170,7 @@ pub fn walk_under(vault: &Path, start: &Path, filter: &Filter) -> Result<Listing
 
 /// True for Markdown notes (`.md`, any letter case).
 pub fn is_note(rel: &str) -> bool {
-    rel.len() > 3 && rel.is_char_boundary(rel.len() - 3) && rel[rel.len() - 3..].eq_ignore_ascii_case(".md")
+    crate::vocab::note_stem(rel).is_some_and(|stem| !stem.is_empty())
 }
 
 /// Walks and parses the whole vault.

@@ -20,8 +20,8 @@ use chrono::NaiveDate;
 use notify::{RecursiveMode, Watcher as _};
 
 use crate::diagnostics::{Severity, render_human};
-use crate::model::Wanted;
 use crate::parse::Note;
+use crate::scan::Wanted;
 use crate::scan::{self, Filter, ScanError};
 use crate::write::{self, Outcome};
 use crate::{Error, Vault, config};

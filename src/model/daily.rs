@@ -23,7 +23,7 @@ impl DailyNotes {
 
     /// The date of the daily note at vault-relative `path`, if it is one.
     pub fn date_of(&self, path: &str) -> Option<NaiveDate> {
-        let stem = path.strip_suffix(".md").or_else(|| path.strip_suffix(".MD"))?;
+        let stem = crate::vocab::note_stem(path)?;
         let within = match &self.folder {
             Some(f) => stem.strip_prefix(f.as_str())?.strip_prefix('/')?,
             None => stem,

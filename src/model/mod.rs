@@ -4,12 +4,10 @@
 //! and daily notes), feedback and next steps. The graph does not depend on `today`:
 //! dates are judged later, in `metrics`.
 
-pub mod cadence;
 pub mod daily;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -19,92 +17,8 @@ use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::{Note, Property, Value, parse_date, wikilinks_in};
 use crate::resolve::{Index, Resolved, Target, key};
-use cadence::Cadence;
+use crate::vocab::{Cadence, Engagement, FeedbackSeverity, FeedbackStatus, Initiator, Kind, Status, Tier};
 use daily::DailyNotes;
-
-/// What a note is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Kind {
-    Client,
-    Person,
-    Company,
-    Interaction,
-    Feedback,
-}
-
-impl FromStr for Kind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.trim().to_lowercase().as_str() {
-            "client" => Ok(Kind::Client),
-            "person" => Ok(Kind::Person),
-            "company" => Ok(Kind::Company),
-            "interaction" => Ok(Kind::Interaction),
-            "feedback" => Ok(Kind::Feedback),
-            _ => Err(format!("unknown kind `{s}`; expected client, person, company, interaction or feedback")),
-        }
-    }
-}
-
-/// Declares a closed set of lower-case words parsed case-insensitively.
-macro_rules! word_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const WORDS: &'static [&'static str] = &[$($word),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $word),+ }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = ();
-            fn from_str(s: &str) -> Result<Self, ()> {
-                match s.trim().to_lowercase().as_str() {
-                    $($word => Ok($name::$variant),)+
-                    _ => Err(()),
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-word_enum!(
-    /// How important a client is.
-    Tier { Key = "key", Supporting = "supporting" }
-);
-word_enum!(
-    /// Where a client stands.
-    Status { Active = "active", Prospect = "prospect", Paused = "paused", Former = "former" }
-);
-word_enum!(
-    /// Ongoing work or a project with an end.
-    Engagement { Ongoing = "ongoing", Project = "project" }
-);
-word_enum!(
-    /// Who reached out.
-    Initiator { Us = "us", Them = "them" }
-);
-word_enum!(
-    /// How serious feedback is.
-    FeedbackSeverity { Low = "low", Normal = "normal", High = "high" }
-);
-word_enum!(
-    /// Where feedback stands.
-    FeedbackStatus { Open = "open", Answered = "answered", Resolved = "resolved" }
-);
-
-/// The known interaction formats (free text is kept too).
-pub const FORMATS: &[&str] = &["meeting", "call", "email", "chat", "message", "lunch", "event", "visit", "other"];
 
 /// Where an interaction was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -113,68 +27,6 @@ pub enum Source {
     LogLine,
     DailyNote,
     LastContact,
-}
-
-/// The property names the model reads (SPEC §2), before config aliases.
-pub const PROPERTIES: &[&str] = &[
-    "type",
-    "tags",
-    "aliases",
-    "tier",
-    "status",
-    "cadence",
-    "since",
-    "engagement",
-    "project_end",
-    "paused_until",
-    "contacts",
-    "referred_by",
-    "value",
-    "satisfaction",
-    "last_contact",
-    "company",
-    "role",
-    "email",
-    "birthday",
-    "left",
-    "moved_to",
-    "date",
-    "client",
-    "clients",
-    "with",
-    "format",
-    "initiated_by",
-    "received",
-    "severity",
-    "answered",
-    "resolved",
-];
-
-/// Which properties and inline fields are worth keeping after parsing: those the model
-/// reads, under their own names or the config's, and those the config maps to kinds.
-/// Everything else is dropped to keep parsed notes small (links in dropped
-/// properties stay, so they are still checked).
-#[derive(Debug, Clone)]
-pub struct Wanted {
-    extra: std::collections::HashSet<String>,
-}
-
-impl Wanted {
-    pub fn new(config: &Config) -> Self {
-        let extra = config.properties.keys().chain(config.kinds.properties.keys()).cloned().collect();
-        Wanted { extra }
-    }
-
-    pub fn wants(&self, key: &str) -> bool {
-        PROPERTIES.contains(&key) || self.extra.contains(key)
-    }
-
-    /// Drops what the model never reads and returns spare capacity.
-    pub fn compact(&self, note: &mut Note) {
-        note.props.retain(|p| self.wants(&p.key));
-        note.fields.retain(|f| self.wants(&f.key));
-        note.shrink();
-    }
 }
 
 /// Index into [`Graph::clients`].

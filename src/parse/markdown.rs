@@ -23,34 +23,6 @@ pub fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
 }
 
-/// Interaction formats and the words (English, Russian) that name them.
-pub const FORMAT_WORDS: &[(&str, &str)] = &[
-    ("meeting", "meeting"),
-    ("call", "call"),
-    ("email", "email"),
-    ("e-mail", "email"),
-    ("chat", "chat"),
-    ("message", "message"),
-    ("lunch", "lunch"),
-    ("event", "event"),
-    ("visit", "visit"),
-    ("other", "other"),
-    ("встреча", "meeting"),
-    ("звонок", "call"),
-    ("письмо", "email"),
-    ("чат", "chat"),
-    ("сообщение", "message"),
-    ("обед", "lunch"),
-    ("мероприятие", "event"),
-    ("визит", "visit"),
-];
-
-/// The format a word names, if any (case-insensitive).
-pub fn format_word(word: &str) -> Option<&'static str> {
-    let w = word.to_lowercase();
-    FORMAT_WORDS.iter().find(|(k, _)| *k == w).map(|(_, f)| *f)
-}
-
 static TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[\s(,;])#([\p{L}\p{N}\p{M}_/\-]+)").expect("valid regex"));
 static LINE_FIELD: LazyLock<Regex> =
@@ -397,7 +369,7 @@ fn log_start(text: &str) -> Option<(NaiveDate, Option<String>, String)> {
     let rest = m[2].trim().to_owned();
     let first =
         rest.split(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '—' | '–' | '.' | ';')).next().unwrap_or("");
-    let format = format_word(first).map(str::to_owned);
+    let format = crate::vocab::format_word(first).map(str::to_owned);
     Some((date, format, rest))
 }
 

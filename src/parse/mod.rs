@@ -144,7 +144,7 @@ impl Note {
     /// The file name without `.md`.
     pub fn name(&self) -> &str {
         let file = self.path.rsplit('/').next().unwrap_or(&self.path);
-        file.strip_suffix(".md").unwrap_or(file)
+        crate::vocab::strip_md(file)
     }
 
     /// The folder, `""` at the vault root.
@@ -352,6 +352,14 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Obsidian reads `Note.MD` as the note `Note`, as it reads `Note.md`.
+    #[test]
+    fn a_note_is_named_without_its_extension_in_any_case() {
+        assert_eq!(parse_note("Clients/Acme.md", "").name(), "Acme");
+        assert_eq!(parse_note("Clients/Acme.MD", "").name(), "Acme");
+        assert_eq!(parse_note("Acme.Md", "").folder(), "");
+    }
 
     #[test]
     fn dates() {

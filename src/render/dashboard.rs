@@ -7,8 +7,8 @@ use rayon::prelude::*;
 use super::i18n::{Noun, count, decimal, t, word};
 use super::{Cell, cadence_text, cell, link};
 use crate::Vault;
-use crate::config::Lang;
-use crate::metrics::{ClientFigures, Figures, State};
+use crate::metrics::{ClientFigures, Figures};
+use crate::vocab::{Lang, State};
 
 fn pct(a: usize, b: usize) -> String {
     if b == 0 { "—".into() } else { format!("{}%", (a as f64 * 100.0 / b as f64).round()) }
@@ -25,16 +25,6 @@ fn num(n: f64) -> String {
         out.push(ch);
     }
     if whole < 0 { format!("-{out}") } else { out }
-}
-
-fn state_word(lang: Lang, s: State) -> &'static str {
-    match s {
-        State::Overdue => t(lang, "🔴 overdue", "🔴 просрочен"),
-        State::Soon => t(lang, "🟡 soon", "🟡 скоро"),
-        State::Ok => t(lang, "🟢 ok", "🟢 в норме"),
-        State::Scheduled => t(lang, "📅 scheduled", "📅 запланирован"),
-        State::Silent => t(lang, "⚪ silent", "⚪ без напоминаний"),
-    }
 }
 
 /// The body of the dashboard note (no frontmatter).
@@ -199,7 +189,7 @@ fn client_row(out: &mut String, vault: &Vault, f: &ClientFigures, lang: Lang) {
     cell(out, format_args!("{}", link(&c.path)));
     cell(out, format_args!("{}", word(lang, c.tier.as_str())));
     cell(out, format_args!("{}", word(lang, c.status.as_str())));
-    cell(out, format_args!("{}", state_word(lang, f.state)));
+    cell(out, format_args!("{} {}", f.state.emoji(), word(lang, f.state.as_str())));
     match f.last_contact {
         Some(d) => cell(out, format_args!("{d}")),
         None => cell(out, format_args!("{dash}")),

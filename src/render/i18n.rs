@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::config::Lang;
+use crate::vocab::Lang;
 
 /// Russian plural form for `n`: one (1, 21), few (2–4, 22–24), many (5–20, 25…).
 pub fn ru_plural<'a>(n: i64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
@@ -87,33 +87,9 @@ pub fn t(lang: Lang, en: &'static str, ru: &'static str) -> &'static str {
 
 /// A model word (tier, status, format, state) in the report's language.
 pub fn word(lang: Lang, w: &str) -> &str {
-    let ru = match w {
-        "key" => "ключевой",
-        "supporting" => "поддерживающий",
-        "active" => "активный",
-        "prospect" => "потенциальный",
-        "paused" => "на паузе",
-        "former" => "бывший",
-        "overdue" => "просрочен",
-        "soon" => "скоро",
-        "ok" => "в норме",
-        "scheduled" => "запланирован",
-        "silent" => "без напоминаний",
-        "meeting" => "встреча",
-        "call" => "звонок",
-        "email" => "письмо",
-        "chat" => "чат",
-        "message" => "сообщение",
-        "lunch" => "обед",
-        "event" => "мероприятие",
-        "visit" => "визит",
-        "other" => "другое",
-        "unspecified" => "не указан",
-        _ => return w,
-    };
     match lang {
         Lang::En => w,
-        Lang::Ru => ru,
+        Lang::Ru => crate::vocab::russian(w).unwrap_or(w),
     }
 }
 

@@ -14,11 +14,10 @@ use std::fmt::Write as _;
 use regex::Regex;
 
 use crate::Vault;
-use crate::config::Lang;
 use crate::metrics::{Detail, Due, DueKind, Figures};
-use crate::model::cadence::Cadence;
 use crate::parse::{TextLink, WIKILINK_IN_TEXT, WikiParts};
 use crate::resolve::Target;
+use crate::vocab::{Cadence, Lang, strip_md};
 use i18n::{Noun, push_count, t};
 
 /// How names are written: wikilinks for notes, plain names for the terminal.
@@ -28,14 +27,9 @@ pub enum Style {
     Plain,
 }
 
-/// A note path without its `.md`.
-fn stem(path: &str) -> &str {
-    path.strip_suffix(".md").unwrap_or(path)
-}
-
 /// The display name of a vault path.
 pub fn name_of(path: &str) -> &str {
-    let s = stem(path);
+    let s = strip_md(path);
     s.rsplit('/').next().unwrap_or(s)
 }
 
@@ -49,7 +43,7 @@ pub fn link(path: &str) -> String {
 /// Appends [`link`]`(path)`: one of these per reminder line and table row, so pushed, not
 /// formatted.
 pub fn push_link(out: &mut String, path: &str) {
-    let (stem, name) = (stem(path), name_of(path));
+    let (stem, name) = (strip_md(path), name_of(path));
     out.push_str("[[");
     out.push_str(stem);
     out.push('|');
@@ -156,7 +150,7 @@ fn relink_into(out: &mut String, vault: &Vault, from: usize, text: &str, style: 
         match (style, vault.index.resolve_name(from, target).target) {
             (Style::Markdown, Target::Note(i)) => {
                 wiki.push_str("[[");
-                wiki.push_str(stem(&vault.notes[i].path));
+                wiki.push_str(strip_md(&vault.notes[i].path));
                 if let Some(a) = anchor {
                     wiki.push('#');
                     wiki.push_str(a);
@@ -177,7 +171,7 @@ fn relink_into(out: &mut String, vault: &Vault, from: usize, text: &str, style: 
         let shown = c[1].to_owned();
         let dest = percent_encoding::percent_decode_str(&c[2]).decode_utf8_lossy().into_owned();
         match (style, vault.index.resolve_path(from, dest.split('#').next().unwrap_or("")).target) {
-            (Style::Markdown, Target::Note(i)) => format!("[[{}|{shown}]]", stem(&vault.notes[i].path)),
+            (Style::Markdown, Target::Note(i)) => format!("[[{}|{shown}]]", strip_md(&vault.notes[i].path)),
             (Style::Markdown, _) if c[2].contains("://") => c[0].to_owned(),
             _ => shown,
         }

@@ -9,9 +9,8 @@ use rustc_hash::FxHashMap;
 use super::i18n::{Noun, count, t};
 use super::{Style, describe_into, link};
 use crate::Vault;
-use crate::config::Lang;
 use crate::metrics::{Due, DueKind, Figures};
-use crate::model::cadence::Cadence;
+use crate::vocab::{Cadence, Lang};
 
 /// What the reminders note is rendered from besides the vault's notes, links and config:
 /// when these are equal and those unchanged (a watch cycle after a save that renamed

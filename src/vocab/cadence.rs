@@ -1,4 +1,4 @@
-//! Model stage, time: cadence durations and calendar arithmetic.
+//! Vocabulary, time: cadence durations and calendar arithmetic.
 
 use std::fmt;
 use std::str::FromStr;
