@@ -13,6 +13,7 @@ pub mod parse;
 pub mod render;
 pub mod resolve;
 pub mod scan;
+pub mod timing;
 pub mod vocab;
 pub mod watch;
 pub mod write;
@@ -24,6 +25,8 @@ pub use diagnostics::Diagnostic;
 use model::Graph;
 use parse::Note;
 use resolve::{Index, Resolved};
+pub use timing::timing;
+pub use write::Generated;
 
 /// Anything that stops a command (as opposed to findings about notes).
 #[derive(Debug, thiserror::Error)]
@@ -38,19 +41,6 @@ pub enum Error {
     Usage(String),
     #[error("cannot write the output: {0}")]
     Output(std::io::Error),
-}
-
-/// Prints a stage's wall time to stderr when `RAPPORT_TIMINGS` is set (for profiling).
-pub fn timing(stage: &str, since: std::time::Instant) {
-    static ON: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| std::env::var_os("RAPPORT_TIMINGS").is_some());
-    if *ON {
-        // Resident memory after the stage, from /proc where there is one.
-        let rss = std::fs::read_to_string("/proc/self/statm")
-            .ok()
-            .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
-            .map_or(String::new(), |pages| format!("  rss {:>6} MiB", (pages * 4096) >> 20));
-        eprintln!("timing: {stage:<12} {:>8.1} ms{rss}", since.elapsed().as_secs_f64() * 1000.0);
-    }
 }
 
 /// A vault read, resolved and modelled: everything but `today`.
@@ -202,13 +192,6 @@ impl Vault {
     pub fn figures(&self, today: chrono::NaiveDate) -> metrics::Figures {
         metrics::compute(&self.graph, &self.config, today)
     }
-}
-
-/// A generated note: where it goes (relative to the vault) and its full text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Generated {
-    pub rel: String,
-    pub content: String,
 }
 
 impl Vault {

@@ -177,7 +177,7 @@ pub fn is_note(rel: &str) -> bool {
 pub fn scan(vault: &Path, config: &Config) -> Result<Scanned, ScanError> {
     let t = std::time::Instant::now();
     let (paths, files) = walk(vault, &Filter::new(config))?;
-    crate::timing("walk", t);
+    crate::timing::timing("walk", t);
     Ok(Scanned { notes: read_notes(&paths, &Wanted::new(config)), files })
 }
 

@@ -16,6 +16,13 @@ use sha2::{Digest, Sha256};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::frontmatter;
 
+/// A generated note: where it goes (relative to the vault) and its full text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    pub rel: String,
+    pub content: String,
+}
+
 /// The frontmatter line that marks a generated note.
 pub const MARKER: &str = "rapport: generated";
 /// Prefix of the temporary files of atomic writes (hidden, so no scan reads them).
@@ -230,7 +237,7 @@ pub fn plan(vault: &Path, rel: &str, content: &str, force: bool) -> Result<Outco
 pub fn plan_and_apply(
     vault: &Path,
     out_dir: &Path,
-    notes: &[crate::Generated],
+    notes: &[Generated],
     force: bool,
     dry_run: bool,
 ) -> Vec<Result<Outcome, WriteError>> {
