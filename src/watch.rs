@@ -84,6 +84,10 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
     let vault = Vault::build_for_watch(&root, config, scanned.notes, scanned.files);
     let (filter, wanted) = (Filter::new(&vault.config), Wanted::new(&vault.config));
     let mut state = State { filter, wanted, root, vault, today: (opts.today)(), log: opts.log };
+    // Temporary files a killed run left behind (never another running writer's).
+    if let Ok(out_dir) = write::output_folder(&state.root, &state.vault.config.output_dir) {
+        write::clean_temporaries(&out_dir);
+    }
     let written = state.write();
     state.line(&format!("watching {} notes", state.vault.notes.len()), &written, start);
     state.print_diagnostics(None);

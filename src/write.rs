@@ -2,8 +2,10 @@
 //!
 //! A generated note carries `rapport: generated`, `as_of` and a hash of its body in its
 //! frontmatter. A file without the marker, or whose body no longer matches its hash (a
-//! person edited it), is never overwritten unless forced. Writes are atomic (temporary
-//! file in the same folder, fsync, rename) and skipped when the bytes would not change.
+//! person edited it), is never overwritten unless forced, not even by an edit saved while
+//! the note is being written (see [`replace`]). Writes are atomic (temporary file in the
+//! same folder, fsync, rename) and skipped when the bytes would not change; temporary
+//! files carry their writer's process id, so concurrent runs never remove each other's.
 //! Nothing is written outside the output folder, and the output folder must be inside
 //! the vault (no `..`, no absolute path, no symlink out).
 
@@ -132,29 +134,127 @@ pub fn output_folder(vault: &Path, output_dir: &str) -> Result<PathBuf, WriteErr
     Ok(path)
 }
 
-/// Removes temporary files a killed run left behind in the output folder.
+/// Removes the temporary files no running rapport is writing: those a killed run left
+/// behind. A temporary file's name carries its writer's process id
+/// (`.rapport-PID-XXXXXX.tmp`), so one that another `report` or a `watch` is still
+/// writing is left alone; one without an id (an older version's), whose writer is gone,
+/// or over an hour old (its id since taken by another process) is removed.
 pub fn clean_temporaries(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for e in entries.flatten() {
         let name = e.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with(TEMP_PREFIX) && name.ends_with(".tmp") {
+        let Some(rest) = name.strip_prefix(TEMP_PREFIX).filter(|_| name.ends_with(".tmp")) else { continue };
+        let writer = rest.split_once('-').and_then(|(pid, _)| pid.parse::<u32>().ok());
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if old || writer.is_none_or(|pid| !alive(pid)) {
             let _ = fs::remove_file(e.path());
         }
     }
 }
 
-/// Writes `content` to `path` atomically: a temporary file beside it, synced, renamed over.
-pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), WriteError> {
+/// A temporary file older than this is nobody's, whatever its name says.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The name prefix of this process's temporary files.
+fn own_prefix() -> String {
+    format!("{TEMP_PREFIX}{}-", std::process::id())
+}
+
+/// True while a process with this id runs (or may: one we may not signal is running).
+#[cfg(unix)]
+fn alive(pid: u32) -> bool {
+    let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else { return false };
+    !matches!(rustix::process::test_kill_process(pid), Err(rustix::io::Errno::SRCH))
+}
+
+/// Without a way to ask, only the age rule removes a temporary file.
+#[cfg(not(unix))]
+fn alive(_pid: u32) -> bool {
+    true
+}
+
+/// What is at a generated note's place, read without following a symlink.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Found {
+    Missing,
+    /// A regular file, and its bytes.
+    File(Vec<u8>),
+    /// Anything else (a symlink, a folder, a FIFO): never a note rapport wrote.
+    Other,
+}
+
+impl Found {
+    /// Reads what is at `path` now.
+    fn at(path: &Path) -> Result<Found, WriteError> {
+        use std::io::Read as _;
+        let mut file = match open_nofollow(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Found::Missing),
+            #[cfg(unix)]
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Ok(Found::Other),
+            Err(e) => return Err(io(path)(e)),
+        };
+        let meta = file.metadata().map_err(io(path))?;
+        if !meta.is_file() {
+            return Ok(Found::Other);
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        file.read_to_end(&mut bytes).map_err(io(path))?;
+        Ok(Found::File(bytes))
+    }
+
+    /// True when this is a generated note no person has edited.
+    fn is_untouched(&self) -> bool {
+        matches!(self, Found::File(b) if classify(Some(&String::from_utf8_lossy(b))) == Existing::Generated)
+    }
+}
+
+/// Opens a file for reading without following a symlink at its place, and without
+/// blocking on a FIFO.
+#[cfg(unix)]
+fn open_nofollow(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nofollow(path: &Path) -> std::io::Result<fs::File> {
+    if fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(std::io::Error::from_raw_os_error(0));
+    }
+    fs::File::open(path)
+}
+
+/// Writes `content` to `path` unless what is there is no longer `seen` (what the plan
+/// classified): a temporary file beside it, synced, then swapped into place. Returns
+/// false, having changed nothing, when the note changed since it was classified.
+///
+/// The note is read again just before the swap, and on Linux the swap itself is an
+/// exchange (`renameat2(RENAME_EXCHANGE)`): what comes out is checked once more and, if a
+/// person saved in between, put back at once. What remains is an edit saved in the
+/// microseconds between the exchange and the swap back, written into the file rapport
+/// had just put in place: it is never deleted (see [`swap`]). Elsewhere, or on a file
+/// system without the exchange, the window is between the last read and the rename.
+fn replace(path: &Path, content: &[u8], seen: &Found, force: bool) -> Result<bool, WriteError> {
     let dir = path.parent().ok_or_else(|| WriteError::Io {
         path: path.display().to_string(),
         source: std::io::Error::other("no parent folder"),
     })?;
-    // Keep the permissions of the note being replaced; a new note is readable by all, like
-    // any note a person saves (the temporary file alone would be private).
-    let perms = fs::metadata(path).map(|m| m.permissions()).unwrap_or_else(|_| default_permissions());
+    // Keep the permissions of the note being replaced; a new note, or one replacing
+    // a symlink (`--force`), is readable by all like any note a person saves (the
+    // temporary file alone would be private).
+    let perms = match fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() => m.permissions(),
+        _ => default_permissions(),
+    };
     let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
+        .prefix(&own_prefix())
         .suffix(".tmp")
         .permissions(perms)
         .tempfile_in(dir)
@@ -164,14 +264,82 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> Result<(), WriteError> {
     // Tests may stop or pause the process here (an abort runs no destructor, so the
     // temporary file stays behind as after a kill).
     crate::hooks::at("before-rename");
-    tmp.persist(path).map_err(|e| WriteError::Io { path: path.display().to_string(), source: e.error })?;
-    // Make the rename itself durable.
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
+    // Still what was classified? An edit saved since is never replaced.
+    if !force && Found::at(path)? != *seen {
+        return Ok(false);
     }
-    Ok(())
+    crate::hooks::at("before-swap");
+    let done = match seen {
+        Found::Missing => match tmp.persist_noclobber(path) {
+            Ok(_) => true,
+            // Created since the plan: plan again.
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => false,
+            Err(e) => return Err(io(path)(e.error)),
+        },
+        _ if force => persist(tmp, path).map(|()| true)?,
+        _ => swap(tmp, path, seen, content)?,
+    };
+    if done {
+        // Make the rename itself durable.
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(done)
 }
 
+fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), WriteError> {
+    tmp.persist(path).map(drop).map_err(|e| io(path)(e.error))
+}
+
+/// Exchanges the temporary file with the note, then checks what came out: the note as
+/// classified, or another run's untouched generated note, is dropped; anything else (a
+/// person's save in the last instant) is exchanged back, and false returned.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn swap(tmp: tempfile::NamedTempFile, path: &Path, seen: &Found, content: &[u8]) -> Result<bool, WriteError> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    let exchange = || renameat_with(CWD, tmp.path(), CWD, path, RenameFlags::EXCHANGE);
+    match exchange() {
+        Ok(()) => {}
+        // A file system without the exchange: the check just made is the last one.
+        Err(e) if [Errno::INVAL, Errno::NOSYS, Errno::OPNOTSUPP].contains(&e) => {
+            return persist(tmp, path).map(|()| true);
+        }
+        Err(e) => return Err(io(path)(e.into())),
+    }
+    // The temporary file's name now holds what was at the note's place.
+    let out = Found::at(tmp.path())?;
+    if out == *seen || out.is_untouched() {
+        return Ok(true);
+    }
+    let back = exchange();
+    // What is now under the temporary name should be our own note; if it is not (or the
+    // exchange back failed), it is a person's text: keep it and say where.
+    if back.is_err() || Found::at(tmp.path())? != Found::File(content.to_vec()) {
+        // Under a name no cleanup removes (a temporary file's would be).
+        let kept = tmp.into_temp_path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let mut at = path.with_file_name(format!(".{name}.{}.kept", std::process::id()));
+        if let Err(e) = kept.persist(&at) {
+            at = e.path.to_path_buf();
+            let _ = e.path.keep();
+        }
+        return Err(WriteError::Io {
+            path: path.display().to_string(),
+            source: std::io::Error::other(format!(
+                "changed while rapport replaced it; the other version is kept as {}",
+                at.display()
+            )),
+        });
+    }
+    Ok(false)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn swap(tmp: tempfile::NamedTempFile, path: &Path, _seen: &Found, _content: &[u8]) -> Result<bool, WriteError> {
+    persist(tmp, path).map(|()| true)
+}
 #[cfg(unix)]
 fn default_permissions() -> fs::Permissions {
     use std::os::unix::fs::PermissionsExt as _;
@@ -195,17 +363,18 @@ pub enum Outcome {
 
 /// Decides what writing `content` to `rel` (relative to the vault) would do.
 pub fn plan(vault: &Path, rel: &str, content: &str, force: bool) -> Result<Outcome, WriteError> {
-    let path = vault.join(rel);
-    let existing = match fs::read(&path) {
-        Ok(bytes) => Some(bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(io(&path)(e)),
+    Ok(decide(rel, content, &Found::at(&vault.join(rel))?, force))
+}
+
+fn decide(rel: &str, content: &str, found: &Found, force: bool) -> Outcome {
+    let text = match found {
+        Found::Missing => None,
+        Found::File(bytes) if bytes.as_slice() == content.as_bytes() => return Outcome::Unchanged,
+        Found::File(bytes) => Some(String::from_utf8_lossy(bytes)),
+        // A symlink or a folder at the note's place is not a note rapport wrote.
+        Found::Other => Some("".into()),
     };
-    if existing.as_deref() == Some(content.as_bytes()) {
-        return Ok(Outcome::Unchanged);
-    }
-    let text = existing.as_deref().map(String::from_utf8_lossy);
-    Ok(match classify(text.as_deref()) {
+    match classify(text.as_deref()) {
         Existing::Missing => Outcome::Created,
         Existing::Generated => Outcome::Updated,
         _ if force => Outcome::Updated,
@@ -229,11 +398,16 @@ pub fn plan(vault: &Path, rel: &str, content: &str, force: bool) -> Result<Outco
             )
             .with_hint("rename or move it, set another `output_dir`, or run `rapport report --force` to replace it"),
         ),
-    })
+    }
 }
 
+/// How many times a note that keeps changing under a write is classified again.
+const ATTEMPTS: usize = 3;
+
 /// Plans each generated note and, unless `dry_run`, carries the plan out; the notes side
-/// by side, as each write waits on its own sync to disk. Results in the notes' order.
+/// by side, as each write waits on its own sync to disk. Results in the notes' order: what
+/// was done, which may differ from the first plan when the note changed meanwhile (a
+/// person's edit is refused, another run's identical note is unchanged).
 pub fn plan_and_apply(
     vault: &Path,
     out_dir: &Path,
@@ -242,30 +416,37 @@ pub fn plan_and_apply(
     dry_run: bool,
 ) -> Vec<Result<Outcome, WriteError>> {
     use rayon::prelude::*;
-    notes
-        .par_iter()
-        .map(|g| {
-            let outcome = plan(vault, &g.rel, &g.content, force)?;
-            if !dry_run {
-                apply(out_dir, vault, &g.rel, &g.content, &outcome)?;
-            }
-            Ok(outcome)
-        })
-        .collect()
+    notes.par_iter().map(|g| write_one(vault, out_dir, g, force, dry_run)).collect()
 }
 
-/// Carries out a plan: writes created and updated notes atomically.
-pub fn apply(out_dir: &Path, vault: &Path, rel: &str, content: &str, outcome: &Outcome) -> Result<(), WriteError> {
-    if matches!(outcome, Outcome::Created | Outcome::Updated) {
-        let path = vault.join(rel);
+fn write_one(
+    vault: &Path,
+    out_dir: &Path,
+    g: &crate::Generated,
+    force: bool,
+    dry_run: bool,
+) -> Result<Outcome, WriteError> {
+    let path = vault.join(&g.rel);
+    let target = out_dir.join(path.file_name().unwrap_or_default());
+    for _ in 0..ATTEMPTS {
+        let found = Found::at(&target)?;
+        let outcome = decide(&g.rel, &g.content, &found, force);
+        if dry_run || !matches!(outcome, Outcome::Created | Outcome::Updated) {
+            return Ok(outcome);
+        }
         // Belt and braces: never write anywhere but directly inside the output folder.
         if path.parent().map(Path::to_path_buf).unwrap_or_default().file_name() != out_dir.file_name() {
-            return Err(WriteError::Escapes(rel.to_owned()));
+            return Err(WriteError::Escapes(g.rel.clone()));
         }
         fs::create_dir_all(out_dir).map_err(io(out_dir))?;
-        write_atomic(&out_dir.join(path.file_name().unwrap_or_default()), content.as_bytes())?;
+        if replace(&target, g.content.as_bytes(), &found, force)? {
+            return Ok(outcome);
+        }
     }
-    Ok(())
+    Ok(Outcome::Refused(
+        Diagnostic::new(Code::GeneratedEdited, &g.rel, 1, 1, "kept changing while rapport wrote it; not overwritten")
+            .with_hint("run `rapport report` again once nothing else writes to it"),
+    ))
 }
 
 #[cfg(test)]

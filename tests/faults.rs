@@ -344,3 +344,119 @@ fn output_dir_symlinked_inside_the_vault_says_what_it_is() {
     assert!(!err.contains("outside the vault"), "{err}");
     assert_eq!(listing(&v.join("Real")), Vec::<String>::new(), "nothing written");
 }
+
+// #3 ------------------------------------------------------------------------------------
+
+/// Starts `report` with extra environment variables, its output captured.
+fn spawn_report(v: &Path, today: &str, env: &[(&str, &str)]) -> std::process::Child {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rapport"));
+    cmd.arg("--vault").arg(v).args(["report", "--today", today]).env_remove("RAPPORT_VAULT").env("NO_COLOR", "1");
+    cmd.env_remove("RAPPORT_FAULT");
+    for (k, val) in env {
+        cmd.env(k, val);
+    }
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().expect("start report")
+}
+
+/// Waits until `n` temporary files are in `dir` (the run is at its fault point).
+fn wait_for_temporaries(dir: &Path, n: usize, child: &mut std::process::Child) {
+    let start = std::time::Instant::now();
+    while temporaries(dir).len() < n {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            panic!("the run ended before its fault point: {status:?}");
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(120), "no temporary file appeared");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// A person's edit saved while `report` is writing a generated note (after it classified
+/// the note, before the rename) survives, and the run says it refused the note. Both ways
+/// an editor saves, and both fault points: before the last check, and between that check
+/// and the swap (where only the exchange's own check can see it).
+#[test]
+fn an_edit_saved_during_the_write_is_never_overwritten() {
+    for point in ["before-rename", "before-swap"] {
+        for rename_over in [false, true] {
+            let what = format!("{point}, {}", if rename_over { "renamed over" } else { "written in place" });
+            let (_t, v) = empty_vault();
+            small_vault(&v);
+            first_report(&v);
+            let crm = v.join("CRM");
+            let fault = format!("{point}:sleep=3000");
+            let mut child = spawn_report(&v, "2026-11-23", &[("RAPPORT_FAULT", &fault)]);
+            wait_for_temporaries(&crm, 2, &mut child);
+            let dash = crm.join("Dashboard.md");
+            let mut text = fs::read_to_string(&dash).expect("dashboard");
+            text.push_str("\nMy own line, saved mid-write.\n");
+            if rename_over {
+                fs::write(crm.join(".Dashboard.md.swp"), &text).expect("write");
+                fs::rename(crm.join(".Dashboard.md.swp"), &dash).expect("rename");
+            } else {
+                fs::write(&dash, &text).expect("write");
+            }
+            // The edit must land inside the pause for the test to mean anything.
+            assert!(child.try_wait().expect("try_wait").is_none(), "{what}: the run ended before the edit");
+            let o = child.wait_with_output().expect("wait");
+            assert_no_panic(&o);
+            assert_eq!(fs::read_to_string(&dash).expect("dashboard"), text, "{what}: the edit was overwritten");
+            assert_eq!(code(&o), 1, "{what}: a refused note is exit 1\n{}\n{}", stdout(&o), stderr(&o));
+            assert!(stdout(&o).contains("refused CRM/Dashboard.md"), "{what}: {}", stdout(&o));
+            assert!(stderr(&o).contains("generated-edited"), "{what}: {}", stderr(&o));
+            assert!(read(&v, "CRM/Reminders.md").contains("as_of: 2026-11-23"), "{what}: the other note is written");
+            assert_eq!(temporaries(&crm), Vec::<String>::new(), "{what}: temporary files left");
+        }
+    }
+}
+
+/// `--force` replacing a symlink at a generated note's place writes a regular file with
+/// a new note's mode, not the mode of the symlink's target; the target is untouched.
+#[test]
+fn forced_replacement_of_a_symlink_gets_a_new_notes_mode() {
+    let (t, v) = empty_vault();
+    small_vault(&v);
+    first_report(&v);
+    let elsewhere = t.path().join("private.md");
+    fs::copy(v.join("CRM/Dashboard.md"), &elsewhere).expect("copy");
+    fs::set_permissions(&elsewhere, fs::Permissions::from_mode(0o600)).expect("chmod");
+    let before = fs::read(&elsewhere).expect("read");
+    fs::remove_file(v.join("CRM/Dashboard.md")).expect("rm");
+    std::os::unix::fs::symlink(&elsewhere, v.join("CRM/Dashboard.md")).expect("symlink");
+    // Without --force, a symlink is not a note rapport wrote.
+    let o = rapport(&v, &["report", "--today", "2026-11-23"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let o = rapport(&v, &["report", "--today", "2026-11-23", "--force"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let meta = fs::symlink_metadata(v.join("CRM/Dashboard.md")).expect("stat");
+    assert!(meta.is_file(), "a regular file now");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o644);
+    assert_eq!(fs::read(&elsewhere).expect("read"), before, "the symlink's target is untouched");
+}
+
+// #6 ------------------------------------------------------------------------------------
+
+/// Two `report`s at once both succeed: neither removes the other's temporary files, and
+/// the later rename does not count the earlier one's note as a person's. A temporary
+/// file left by a run that has ended is still cleaned up.
+#[test]
+fn concurrent_reports_both_succeed() {
+    let (_t, v) = empty_vault();
+    small_vault(&v);
+    first_report(&v);
+    let crm = v.join("CRM");
+    let mut slow = spawn_report(&v, "2026-11-23", &[("RAPPORT_FAULT", "before-rename:sleep=3000")]);
+    wait_for_temporaries(&crm, 2, &mut slow);
+    let stale = format!(".rapport-{}-AbC123.tmp", dead_pid());
+    fs::write(crm.join(&stale), "half a note").expect("write");
+    let o = rapport(&v, &["report", "--today", "2026-11-24"]);
+    assert_eq!(code(&o), 0, "the second run: {}", stderr(&o));
+    assert!(slow.try_wait().expect("try_wait").is_none(), "the first run ended before the second one ran");
+    assert!(!crm.join(&stale).exists(), "a dead run's temporary file is removed");
+    let o = slow.wait_with_output().expect("wait");
+    assert_eq!(code(&o), 0, "the first run: {}\n{}", stdout(&o), stderr(&o));
+    // The later rename wins; nothing is left half done.
+    assert!(read(&v, "CRM/Reminders.md").contains("as_of: 2026-11-23"));
+    assert_eq!(temporaries(&crm), Vec::<String>::new());
+    let o = rapport(&v, &["report", "--today", "2026-11-23"]);
+    assert_eq!(stdout(&o).matches("unchanged").count(), 2, "{}", stdout(&o));
+}

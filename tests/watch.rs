@@ -308,3 +308,31 @@ fn oddly_spelled_output_dir_does_not_loop() {
     names.sort();
     assert_eq!(names, ["Dashboard.md", "Reminders.md"]);
 }
+
+/// #6: `report` run while watch is writing succeeds, and watch's write too: neither
+/// removes the other's temporary file. Watch removes the ones a killed run left.
+#[test]
+fn report_beside_watch_both_succeed() {
+    let (t, v) = vault("clients-small");
+    let crm = v.join("CRM");
+    std::fs::create_dir_all(&crm).unwrap();
+    let stale = format!(".rapport-{}-AbC123.tmp", dead_pid());
+    write(&v, &format!("CRM/{stale}"), "half a note");
+    let w = Watch::start_env(&v, t.path(), 20, &[("RAPPORT_FAULT", "before-rename:sleep=3000")]);
+    assert!(!crm.join(&stale).exists(), "watch removes a dead run's temporary file");
+    let z = v.join("Clients/Żagiel 0.md");
+    let text = std::fs::read_to_string(&z).unwrap();
+    std::fs::write(&z, format!("{text}\n- 2026-11-22 call — beside report\n")).unwrap();
+    wait_for("watch at its pause", || !temp_files(&crm).is_empty());
+    let o = rapport(&v, &["report", "--today", "2026-11-23"]);
+    assert_eq!(code(&o), 0, "report beside watch: {}", stderr(&o));
+    assert!(!temp_files(&crm).is_empty(), "watch's write ended before report ran");
+    wait_for("watch's cycle", || w.log().contains(" changed ("));
+    w.settle();
+    let log = w.log();
+    assert!(!log.contains("error"), "watch's write failed:\n{log}");
+    assert!(row(&v, "Żagiel 0").is_some_and(|r| r.contains("2026-11-22")), "{log}");
+    assert_eq!(temp_files(&crm), Vec::<String>::new(), "{log}");
+    let o = rapport(&v, &["report", "--today", "2026-11-23"]);
+    assert_eq!(stdout(&o).matches("unchanged").count(), 2, "{}", stdout(&o));
+}

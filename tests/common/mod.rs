@@ -79,3 +79,25 @@ pub fn write(vault: &Path, rel: &str, text: &str) {
 pub fn read(vault: &Path, rel: &str) -> String {
     std::fs::read_to_string(vault.join(rel)).expect("read")
 }
+
+/// The process id of a process that has ended.
+pub fn dead_pid() -> u32 {
+    let mut child = Command::new("true").spawn().expect("spawn true");
+    let pid = child.id();
+    child.wait().expect("wait");
+    pid
+}
+
+/// Names of the temporary files of atomic writes (`.rapport-*.tmp`) in a folder.
+pub fn temp_files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".rapport-") && n.ends_with(".tmp"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
