@@ -41,6 +41,15 @@ pub struct Kinds {
     pub properties: BTreeMap<String, BTreeMap<String, Kind>>,
 }
 
+/// Extra outputs (`[outputs]`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Outputs {
+    /// Where to keep an iCalendar feed of the reminders, as written in the config:
+    /// relative to the vault, absolute, or from the home folder (`~/`). It may lie
+    /// outside the vault: the user named it.
+    pub ics: Option<String>,
+}
+
 /// The validated configuration every stage reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -56,6 +65,7 @@ pub struct Config {
     pub ignore: Vec<String>,
     /// Per-code severity; `None` turns the code off.
     pub severity: BTreeMap<Code, Option<Severity>>,
+    pub outputs: Outputs,
 }
 
 impl Default for Config {
@@ -75,6 +85,7 @@ impl Default for Config {
             properties: BTreeMap::new(),
             ignore: Vec::new(),
             severity: BTreeMap::new(),
+            outputs: Outputs::default(),
         }
     }
 }
@@ -109,6 +120,13 @@ struct Raw {
     properties: Option<BTreeMap<String, String>>,
     ignore: Option<Vec<String>>,
     severity: Option<BTreeMap<Parsed<Code>, Parsed<SeverityValue>>>,
+    outputs: Option<RawOutputs>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOutputs {
+    ics: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -252,6 +270,18 @@ pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
         }
     }
     c.severity = raw.severity.unwrap_or_default().into_iter().map(|(k, v)| (k.0, v.0.0)).collect();
+    if let Some(o) = raw.outputs {
+        if o.ics.as_deref().is_some_and(|p| p.trim().is_empty()) {
+            let (line, column) = find_key(text, "ics");
+            return Err(ConfigError::Invalid {
+                path: path.into(),
+                line,
+                column,
+                message: "`ics` must name a file, e.g. `~/Calendars/clients.ics`".into(),
+            });
+        }
+        c.outputs.ics = o.ics;
+    }
     Ok(c)
 }
 

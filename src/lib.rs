@@ -221,6 +221,14 @@ impl Vault {
         self.generate_from(&figures)
     }
 
+    /// The iCalendar feed of the reminders in `figures`, with every birthday and
+    /// anniversary as a yearly event.
+    pub fn calendar(&self, figures: &metrics::Figures) -> String {
+        // Events link back to their notes in Obsidian, which names a vault by its folder.
+        let name = self.root.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+        render::ics::render(self, figures, &metrics::yearly(&self.graph), name.as_deref())
+    }
+
     /// Renders both generated notes from figures already computed.
     pub fn generate_from(&self, figures: &metrics::Figures) -> Vec<Generated> {
         let t = std::time::Instant::now();

@@ -95,10 +95,48 @@ pub struct Due {
 }
 
 impl Due {
+    /// A name for this reminder that stays the same across runs while it is the same
+    /// thing to do: its kind, the note it is about (`subject_path`) and, for a next step,
+    /// the task's text; not its date, so a contact whose due date moves keeps its name
+    /// (a calendar updates the event instead of adding one).
+    pub fn uid(&self, subject_path: &str) -> String {
+        let text = match &self.detail {
+            Detail::Task(t) => t.as_str(),
+            _ => "",
+        };
+        short_id(self.kind, &[subject_path, text])
+    }
+
+    /// A name for this reminder on its date: ticking it is recorded once, and the same
+    /// thing due again on another date is another occurrence.
+    pub fn occurrence(&self, subject_path: &str) -> String {
+        let date = self.date.map(|d| d.to_string()).unwrap_or_default();
+        let text = match &self.detail {
+            Detail::Task(t) => t.as_str(),
+            _ => "",
+        };
+        short_id(self.kind, &[subject_path, text, &date])
+    }
+
     /// High-severity feedback: escalate to management.
     pub fn escalate(&self) -> bool {
         matches!(self.detail, Detail::Feedback { escalate: true, .. })
     }
+}
+
+/// `kind-` and 12 hex digits of a hash of the parts: letters, digits and dashes only, so it
+/// serves as an Obsidian block id and in an iCalendar UID.
+fn short_id(kind: DueKind, parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(kind.as_str());
+    for p in parts {
+        h.update([0]);
+        h.update(p.as_bytes());
+    }
+    let digest = h.finalize();
+    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("{}-{hex}", kind.as_str())
 }
 
 /// What a reminder line shows beyond its kind, client and date.
@@ -329,6 +367,43 @@ pub fn reminders(g: &Graph, config: &Config, today: NaiveDate, figures: &[Client
         ka.cmp(&kb)
     });
     due
+}
+
+/// A date that comes back every year, as a calendar shows it: the birthday of a person at
+/// an active client, or the day a client (neither former nor prospect) became one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Yearly {
+    /// [`DueKind::Birthday`] or [`DueKind::Anniversary`].
+    pub kind: DueKind,
+    pub client: ClientId,
+    /// The person's note, or the client's.
+    pub subject: usize,
+    /// The date as recorded: the birthday (its year may be 0, unknown) or `since`.
+    pub date: NaiveDate,
+}
+
+/// Every birthday and anniversary the reminders would ever show, whatever today is.
+pub fn yearly(g: &Graph) -> Vec<Yearly> {
+    let client_of_note: BTreeMap<usize, ClientId> = g.clients.iter().enumerate().map(|(i, c)| (c.note, i)).collect();
+    let mut out: Vec<Yearly> = g
+        .people
+        .iter()
+        .filter_map(|p| {
+            let client = p.company.and_then(|n| client_of_note.get(&n).copied())?;
+            let date = p.birthday.filter(|_| g.clients[client].status == Status::Active)?;
+            Some(Yearly { kind: DueKind::Birthday, client, subject: p.note, date })
+        })
+        .collect();
+    out.extend(g.clients.iter().enumerate().filter_map(|(client, c)| {
+        let date = c.since.filter(|_| !matches!(c.status, Status::Former | Status::Prospect))?;
+        Some(Yearly { kind: DueKind::Anniversary, client, subject: c.note, date })
+    }));
+    out
+}
+
+/// A [`Due::uid`] for a reminder of `kind` about the note at `subject_path`, with no task text.
+pub fn uid_of(kind: DueKind, subject_path: &str) -> String {
+    short_id(kind, &[subject_path, ""])
 }
 
 /// Computes the portfolio figures.

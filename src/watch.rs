@@ -213,13 +213,25 @@ impl State {
             }
         };
         let mut written = Vec::new();
-        let generated = self.vault.generate(self.today);
+        let figures = self.vault.figures(self.today);
+        let generated = self.vault.generate_from(&figures);
         let t = Instant::now();
         let results = write::plan_and_apply(&self.root, &out_dir, &generated, false, false);
         crate::timing("write notes", t);
         for (g, result) in generated.into_iter().zip(results) {
             match result {
                 Ok(Outcome::Created | Outcome::Updated) => written.push(g.rel),
+                Ok(Outcome::Unchanged) => {}
+                Ok(Outcome::Refused(d)) => {
+                    let _ = write!(self.log, "{}", render_human(&[d], false));
+                }
+                Err(e) => self.say(&format!("error: {e}")),
+            }
+        }
+        if let Some(ics) = self.vault.config.outputs.ics.clone() {
+            let path = write::calendar_path(&self.root, &ics);
+            match write::write_calendar(&path, &self.vault.calendar(&figures), false, false) {
+                Ok(Outcome::Created | Outcome::Updated) => written.push(ics),
                 Ok(Outcome::Unchanged) => {}
                 Ok(Outcome::Refused(d)) => {
                     let _ = write!(self.log, "{}", render_human(&[d], false));

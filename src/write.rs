@@ -449,6 +449,57 @@ fn write_one(
     ))
 }
 
+/// Where the `[outputs] ics` file goes: `~/…` from the home folder, a relative path from
+/// the vault, an absolute one as it is.
+pub fn calendar_path(vault: &Path, configured: &str) -> PathBuf {
+    match configured.strip_prefix("~/").zip(std::env::var_os("HOME")) {
+        Some((rest, home)) => PathBuf::from(home).join(rest),
+        None => vault.join(configured),
+    }
+}
+
+/// Writes the calendar feed at `path` unless the bytes are unchanged. The path is the
+/// user's choice and may lie outside the vault; a file there that is not a feed rapport
+/// wrote (it lacks rapport's `PRODID`) is never replaced, unless `force`.
+pub fn write_calendar(path: &Path, content: &str, force: bool, dry_run: bool) -> Result<Outcome, WriteError> {
+    let existing = match fs::read(path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(io(path)(e)),
+    };
+    let outcome = match existing {
+        Some(bytes) if bytes == content.as_bytes() => return Ok(Outcome::Unchanged),
+        None => Outcome::Created,
+        Some(bytes) if force || is_our_calendar(&bytes) => Outcome::Updated,
+        Some(_) => {
+            return Ok(Outcome::Refused(
+                Diagnostic::new(
+                    Code::GeneratedEdited,
+                    &path.display().to_string(),
+                    1,
+                    1,
+                    "a file that is not rapport's calendar feed is at the `[outputs] ics` path; not overwritten",
+                )
+                .with_hint("name another file in `[outputs] ics`, or run `rapport report --force` to replace it"),
+            ));
+        }
+    };
+    if !dry_run {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(io(dir))?;
+        }
+        write_atomic(path, content.as_bytes())?;
+    }
+    Ok(outcome)
+}
+
+/// True for a feed rapport wrote: an iCalendar file with rapport's product identifier.
+fn is_our_calendar(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    text.starts_with("BEGIN:VCALENDAR")
+        && text.lines().any(|l| l.trim_end().strip_prefix("PRODID:") == Some(crate::render::ics::PRODID))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

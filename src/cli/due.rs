@@ -1,4 +1,5 @@
-//! `rapport due`: reminders in the terminal, most urgent first.
+//! `rapport due`: reminders in the terminal, most urgent first, or as JSON, CSV or an
+//! iCalendar feed for other programs.
 
 use std::path::Path;
 
@@ -6,52 +7,122 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::table::table;
-use super::{Outcome, warn_about};
-use crate::render::{Style, describe};
+use super::{DueFormat, Outcome, warn_about};
+use crate::Vault;
+use crate::metrics::{Due, DueKind, Figures};
+use crate::render::{Style, describe, name_of};
 
+/// One reminder for scripts. Field order is the CSV column order.
 #[derive(Serialize)]
 struct Row {
+    /// Stays the same across runs while the reminder is the same thing to do.
+    uid: String,
     kind: &'static str,
+    /// The client's note path (null when none), and its name.
     client: Option<String>,
+    client_name: Option<String>,
+    /// The person a birthday or a move is about.
+    person: Option<String>,
+    person_name: Option<String>,
     date: Option<String>,
     days: Option<i64>,
+    state: &'static str,
+    /// The note and line the reminder comes from.
+    source: String,
+    line: u32,
     text: String,
 }
 
-pub(super) fn run(vault_dir: &Path, today: NaiveDate, json: bool) -> Outcome {
+/// Where a reminder stands: `overdue`, `soon` (within `soon_days`), `upcoming` (later),
+/// `undated` (a next step without a date), or `past` (a move or a project end, which
+/// already happened).
+fn state(d: &Due, soon_days: u32) -> &'static str {
+    match d.days {
+        None => "undated",
+        Some(_) if matches!(d.kind, DueKind::MovedOn | DueKind::AfterProject) => "past",
+        Some(x) if x < 0 => "overdue",
+        Some(x) if x <= i64::from(soon_days) => "soon",
+        Some(_) => "upcoming",
+    }
+}
+
+fn rows(vault: &Vault, figures: &Figures) -> Vec<Row> {
+    figures
+        .due
+        .iter()
+        .map(|d| {
+            let source = vault.notes[d.subject].path.clone();
+            let client = d.client.map(|c| vault.graph.clients[c].path.clone());
+            let person = matches!(d.kind, DueKind::Birthday | DueKind::MovedOn).then(|| source.clone());
+            Row {
+                uid: d.uid(&source),
+                kind: d.kind.as_str(),
+                client_name: client.as_deref().map(|p| name_of(p).to_owned()),
+                client,
+                person_name: person.as_deref().map(|p| name_of(p).to_owned()),
+                person,
+                date: d.date.map(|x| x.to_string()),
+                days: d.days,
+                state: state(d, vault.config.soon_days),
+                line: d.line,
+                text: describe(vault, figures, d, Style::Plain),
+                source,
+            }
+        })
+        .collect()
+}
+
+pub(super) fn run(vault_dir: &Path, today: NaiveDate, format: DueFormat) -> Outcome {
     let vault = super::load(vault_dir)?;
     warn_about(&vault.diagnostics);
     let figures = vault.figures(today);
-    let rows: Vec<Row> = figures
-        .due
-        .iter()
-        .map(|d| Row {
-            kind: d.kind.as_str(),
-            client: d.client.map(|c| vault.graph.clients[c].path.clone()),
-            date: d.date.map(|x| x.to_string()),
-            days: d.days,
-            text: describe(&vault, &figures, d, Style::Plain),
-        })
-        .collect();
-    if json {
-        super::print_json(&rows)?;
-        return Ok(0);
+    let rows = rows(&vault, &figures);
+    match format {
+        DueFormat::Json => super::print_json(&rows)?,
+        DueFormat::Csv => super::print(&csv(&rows))?,
+        DueFormat::Ics => super::print(&vault.calendar(&figures))?,
+        DueFormat::Table if rows.is_empty() => super::print(&format!("Nothing due on {today}.\n"))?,
+        DueFormat::Table => {
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.date.clone().unwrap_or_else(|| "—".into()),
+                        r.days.map_or_else(|| "—".into(), |d| format!("{d:+}")),
+                        r.kind.to_owned(),
+                        r.text.clone(),
+                    ]
+                })
+                .collect();
+            super::print(&table(&["DATE", "DAYS", "KIND", "WHAT"], &cells))?;
+        }
     }
-    if rows.is_empty() {
-        super::print(&format!("Nothing due on {today}.\n"))?;
-        return Ok(0);
-    }
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            vec![
-                r.date.clone().unwrap_or_else(|| "—".into()),
-                r.days.map_or_else(|| "—".into(), |d| format!("{d:+}")),
-                r.kind.to_owned(),
-                r.text.clone(),
-            ]
-        })
-        .collect();
-    super::print(&table(&["DATE", "DAYS", "KIND", "WHAT"], &cells))?;
     Ok(0)
+}
+
+/// The rows as CSV (RFC 4180: a header row, fields quoted where they need it, CRLF).
+fn csv(rows: &[Row]) -> String {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    if rows.is_empty() {
+        // serde writes the header with the first row; with none, write it by hand.
+        let _ = w.write_record([
+            "uid",
+            "kind",
+            "client",
+            "client_name",
+            "person",
+            "person_name",
+            "date",
+            "days",
+            "state",
+            "source",
+            "line",
+            "text",
+        ]);
+    }
+    for r in rows {
+        // Serializing plain strings and numbers into memory cannot fail.
+        let _ = w.serialize(r);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

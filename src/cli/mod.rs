@@ -37,6 +37,7 @@ const EXAMPLES: &str = "\
 Examples:
   rapport --vault ~/Notes report            write CRM/Reminders.md and CRM/Dashboard.md
   rapport --vault ~/Notes due               who to contact, what is waiting
+  rapport --vault ~/Notes due --format csv  the same for a spreadsheet (or json, ics)
   rapport --vault ~/Notes clients --json    one row per client, as JSON
   rapport --vault ~/Notes check --format github --fail-on warning
   rapport --vault ~/Notes watch             keep the notes current as you type
@@ -90,12 +91,18 @@ pub enum Command {
         today: Option<NaiveDate>,
     },
     /// Show reminders in the terminal, most urgent first
+    ///
+    /// As a table, or for scripts and other programs: one JSON array, CSV with a header
+    /// row, or an iCalendar feed that calendar apps import or subscribe to.
     Due {
         #[command(flatten)]
         day: Day,
-        /// Print one JSON array instead of a table
-        #[arg(long)]
+        /// Print one JSON array instead of a table (same as --format json)
+        #[arg(long, conflicts_with = "format")]
         json: bool,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = DueFormat::Table)]
+        format: DueFormat,
     },
     /// Show one row per client: tier, status, last contact, next due, state
     Clients {
@@ -134,6 +141,19 @@ pub enum FormatArg {
     Github,
 }
 
+/// How `due` prints the reminders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DueFormat {
+    /// A table for the terminal
+    Table,
+    /// One JSON array, one object per reminder
+    Json,
+    /// Comma-separated values with a header row, for spreadsheets
+    Csv,
+    /// An iCalendar (RFC 5545) feed, for calendar apps
+    Ics,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Error,
@@ -161,7 +181,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             check::run(&vault, day.get(), format, fail_on, skip_dated)
         }
         Command::Watch { debounce, today } => watch::run(&vault, debounce, today),
-        Command::Due { day, json } => due::run(&vault, day.get(), json),
+        Command::Due { day, json, format } => due::run(&vault, day.get(), if json { DueFormat::Json } else { format }),
         Command::Clients { day, json } => clients::run(&vault, day.get(), json),
     };
     match result {

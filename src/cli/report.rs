@@ -33,6 +33,22 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
             refused.push(d);
         }
     }
+    if let Some(ics) = &vault.config.outputs.ics {
+        let path = write::calendar_path(&vault.root, ics);
+        let outcome = write::write_calendar(&path, &vault.calendar(&figures), force, dry_run)?;
+        let verb = match (&outcome, dry_run) {
+            (W::Created, false) => "created",
+            (W::Updated, false) => "updated",
+            (W::Created, true) => "would create",
+            (W::Updated, true) => "would update",
+            (W::Unchanged, _) => "unchanged",
+            (W::Refused(_), _) => "refused",
+        };
+        super::print(&format!("{verb:>12} {ics}\n"))?;
+        if let W::Refused(d) = outcome {
+            refused.push(d);
+        }
+    }
     super::print(&format!("{}\n", summary(&figures)))?;
     if refused.is_empty() {
         Ok(0)

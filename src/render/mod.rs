@@ -5,6 +5,7 @@
 
 pub mod dashboard;
 pub mod i18n;
+pub mod ics;
 pub mod reminders;
 
 use std::sync::LazyLock;
