@@ -462,35 +462,40 @@ pub fn calendar_path(vault: &Path, configured: &str) -> PathBuf {
 /// user's choice and may lie outside the vault; a file there that is not a feed rapport
 /// wrote (it lacks rapport's `PRODID`) is never replaced, unless `force`.
 pub fn write_calendar(path: &Path, content: &str, force: bool, dry_run: bool) -> Result<Outcome, WriteError> {
-    let existing = match fs::read(path) {
-        Ok(bytes) => Some(bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(io(path)(e)),
-    };
-    let outcome = match existing {
-        Some(bytes) if bytes == content.as_bytes() => return Ok(Outcome::Unchanged),
-        None => Outcome::Created,
-        Some(bytes) if force || is_our_calendar(&bytes) => Outcome::Updated,
-        Some(_) => {
-            return Ok(Outcome::Refused(
-                Diagnostic::new(
-                    Code::GeneratedEdited,
-                    &path.display().to_string(),
-                    1,
-                    1,
-                    "a file that is not rapport's calendar feed is at the `[outputs] ics` path; not overwritten",
-                )
-                .with_hint("name another file in `[outputs] ics`, or run `rapport report --force` to replace it"),
-            ));
+    for _ in 0..ATTEMPTS {
+        let found = Found::at(path)?;
+        let outcome = match &found {
+            Found::File(bytes) if bytes == content.as_bytes() => return Ok(Outcome::Unchanged),
+            Found::Missing => Outcome::Created,
+            Found::File(bytes) if force || is_our_calendar(bytes) => Outcome::Updated,
+            _ if force => Outcome::Updated,
+            _ => {
+                return Ok(Outcome::Refused(
+                    Diagnostic::new(
+                        Code::GeneratedEdited,
+                        &path.display().to_string(),
+                        1,
+                        1,
+                        "a file that is not rapport's calendar feed is at the `[outputs] ics` path; not overwritten",
+                    )
+                    .with_hint("name another file in `[outputs] ics`, or run `rapport report --force` to replace it"),
+                ));
+            }
+        };
+        if dry_run {
+            return Ok(outcome);
         }
-    };
-    if !dry_run {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir).map_err(io(dir))?;
         }
-        write_atomic(path, content.as_bytes())?;
+        if replace(path, content.as_bytes(), &found, force)? {
+            return Ok(outcome);
+        }
     }
-    Ok(outcome)
+    Err(WriteError::Io {
+        path: path.display().to_string(),
+        source: std::io::Error::other("kept changing while rapport wrote it"),
+    })
 }
 
 /// True for a feed rapport wrote: an iCalendar file with rapport's product identifier.
