@@ -54,6 +54,8 @@ pub struct Vault {
     pub graph: Graph,
     /// Findings from parsing, resolving and modelling (not date-dependent ones).
     pub diagnostics: Vec<Diagnostic>,
+    /// Folders the scan could not read (`unreadable`), also in `diagnostics`.
+    pub unreadable: Vec<Diagnostic>,
     /// What the graph was built from, for folding in a save.
     cache: model::Cache,
     /// The last reminders note, kept in watch mode only.
@@ -106,7 +108,15 @@ impl Vault {
         let t = std::time::Instant::now();
         let scanned = scan::scan(root, &config)?;
         timing("scan+parse", t);
-        Ok(Self::build(root, config, scanned.notes, scanned.files))
+        Ok(Self::build(root, config, scanned.notes, scanned.files).with_unreadable(scanned.unreadable))
+    }
+
+    /// Records the folders the scan could not read: their notes are missing.
+    pub fn with_unreadable(mut self, folders: Vec<Diagnostic>) -> Vault {
+        self.diagnostics.retain(|d| !self.unreadable.contains(d));
+        self.diagnostics.splice(0..0, folders.iter().cloned());
+        self.unreadable = folders;
+        self
     }
 
     /// Resolves and models already-parsed notes (sorted by path).
@@ -135,7 +145,8 @@ impl Vault {
     /// the link index is kept and only the changed notes' links are resolved again.
     pub fn rebuild(self, config: Config, notes: Vec<Note>, changed: &[usize]) -> Vault {
         let t = std::time::Instant::now();
-        let Vault { root, files, index, mut resolved, mut graph, mut cache, memo, config: before, .. } = self;
+        let Vault { root, files, index, mut resolved, mut graph, mut cache, memo, config: before, unreadable, .. } =
+            self;
         // Same notes and links: what was rendered stays valid, unless the config moved or
         // the model is built again below (kinds changed: client ids may shift).
         let memo = if before == config { memo } else { Memo::new(memo.enabled) };
@@ -159,7 +170,8 @@ impl Vault {
                     (graph, diags, cache, Memo::new(memo.enabled))
                 }
             };
-        Vault { root, config, notes, files, index, resolved, graph, diagnostics, cache, memo }.with_note_diagnostics()
+        Vault { root, config, notes, files, index, resolved, graph, diagnostics, unreadable, cache, memo }
+            .with_note_diagnostics()
     }
 
     fn model(
@@ -176,13 +188,16 @@ impl Vault {
         timing("model", t);
         let root = root.to_path_buf();
         let memo = Memo::new(keep);
-        Vault { root, config, notes, files, index, resolved, graph, diagnostics, cache, memo }.with_note_diagnostics()
+        let unreadable = Vec::new();
+        Vault { root, config, notes, files, index, resolved, graph, diagnostics, unreadable, cache, memo }
+            .with_note_diagnostics()
     }
 
     /// Adds the parser's and resolver's findings to the model's.
     fn with_note_diagnostics(mut self) -> Vault {
         let model = std::mem::take(&mut self.diagnostics);
-        self.diagnostics = self.notes.iter().flat_map(|n| n.diagnostics.iter().cloned()).collect();
+        self.diagnostics = self.unreadable.clone();
+        self.diagnostics.extend(self.notes.iter().flat_map(|n| n.diagnostics.iter().cloned()));
         self.diagnostics.extend(self.resolved.diagnostics.iter().cloned());
         self.diagnostics.extend(model);
         self

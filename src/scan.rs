@@ -22,6 +22,8 @@ pub struct Scanned {
     pub notes: Vec<Note>,
     /// Non-Markdown files, relative paths with `/`, sorted.
     pub files: Vec<String>,
+    /// Folders that could not be read (`unreadable`): their notes are missing.
+    pub unreadable: Vec<Diagnostic>,
 }
 
 /// Which properties and inline fields are worth keeping after parsing: those the model
@@ -130,6 +132,13 @@ pub fn walk(vault: &Path, filter: &Filter) -> Result<Listing, ScanError> {
 
 /// Lists the notes and attachments below `start`, a folder inside the vault.
 pub fn walk_under(vault: &Path, start: &Path, filter: &Filter) -> Result<Listing, ScanError> {
+    walk_reporting(vault, start, filter).map(|(listing, _)| listing)
+}
+
+/// Like [`walk_under`], with an `unreadable` finding for each folder that could not be
+/// listed (no permission, an I/O error): its notes are missing, and the reminders with
+/// them, so it is never skipped in silence.
+pub fn walk_reporting(vault: &Path, start: &Path, filter: &Filter) -> Result<(Listing, Vec<Diagnostic>), ScanError> {
     match std::fs::metadata(vault) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(ScanError::NotFound(vault.display().to_string()));
@@ -150,9 +159,29 @@ pub fn walk_under(vault: &Path, start: &Path, filter: &Filter) -> Result<Listing
             filter.wants_entry(vault, e)
         }
     });
+    let mut unreadable = Vec::new();
     for entry in walker {
-        // A folder that vanished or cannot be listed mid-walk is skipped, not fatal.
-        let Ok(entry) = entry else { continue };
+        // A folder that vanished mid-walk is skipped; one that cannot be listed is a finding.
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let gone = e.io_error().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound);
+                let Some(path) = e.path().filter(|_| !gone) else { continue };
+                if path == vault {
+                    let source = e.into_io_error().unwrap_or_else(|| std::io::Error::other("cannot list"));
+                    return Err(ScanError::Io { path: vault.display().to_string(), source });
+                }
+                if let Some(rel) = relative(vault, path) {
+                    let why = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
+                    let msg = format!("folder cannot be read ({why}); the notes in it are missing from every result");
+                    unreadable.push(
+                        Diagnostic::new(Code::Unreadable, &rel, 1, 1, msg)
+                            .with_hint("give rapport read access to the folder, or list it in `ignore`"),
+                    );
+                }
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
@@ -165,7 +194,8 @@ pub fn walk_under(vault: &Path, start: &Path, filter: &Filter) -> Result<Listing
     }
     notes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     files.sort();
-    Ok((notes, files))
+    unreadable.sort_by(|a: &Diagnostic, b| a.path.cmp(&b.path));
+    Ok(((notes, files), unreadable))
 }
 
 /// True for Markdown notes (`.md`, any letter case).
@@ -176,9 +206,9 @@ pub fn is_note(rel: &str) -> bool {
 /// Walks and parses the whole vault.
 pub fn scan(vault: &Path, config: &Config) -> Result<Scanned, ScanError> {
     let t = std::time::Instant::now();
-    let (paths, files) = walk(vault, &Filter::new(config))?;
+    let ((paths, files), unreadable) = walk_reporting(vault, vault, &Filter::new(config))?;
     crate::timing::timing("walk", t);
-    Ok(Scanned { notes: read_notes(&paths, &Wanted::new(config)), files })
+    Ok(Scanned { notes: read_notes(&paths, &Wanted::new(config)), files, unreadable })
 }
 
 /// Reads and parses notes in parallel, keeping their order.

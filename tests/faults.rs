@@ -460,3 +460,87 @@ fn concurrent_reports_both_succeed() {
     let o = rapport(&v, &["report", "--today", "2026-11-23"]);
     assert_eq!(stdout(&o).matches("unchanged").count(), 2, "{}", stdout(&o));
 }
+
+// #5 ------------------------------------------------------------------------------------
+
+/// Who runs the binary so that `chmod 000` stops it: ourselves when we are not root, else
+/// an unprivileged user made for the tests (`Err`: why that cannot be done here).
+fn unprivileged() -> Result<Option<&'static str>, String> {
+    const USER: &str = "rapport-test";
+    let uid = Command::new("id").arg("-u").output().map_err(|e| format!("no `id`: {e}"))?;
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        return Ok(None);
+    }
+    if Command::new("id").arg("-u").arg(USER).output().is_ok_and(|o| o.status.success()) {
+        return Ok(Some(USER));
+    }
+    let made = Command::new("useradd")
+        .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER])
+        .output()
+        .map_err(|e| format!("no `useradd`: {e}"))?;
+    // 9: made meanwhile by a test running beside this one.
+    if made.status.success() || made.status.code() == Some(9) {
+        Ok(Some(USER))
+    } else {
+        Err(format!("useradd failed: {}", String::from_utf8_lossy(&made.stderr).trim()))
+    }
+}
+
+/// A folder the user running rapport cannot read is an `unreadable` error in `check`, and
+/// `report` says its results are incomplete, instead of leaving its notes out in silence.
+#[test]
+fn an_unreadable_folder_is_reported() {
+    let user = match unprivileged() {
+        Ok(user) => user,
+        Err(why) => {
+            eprintln!("an_unreadable_folder_is_reported: cannot run as an unprivileged user ({why}); skipped");
+            return;
+        }
+    };
+    let (tmp, v) = empty_vault();
+    small_vault(&v);
+    let mut bin = PathBuf::from(env!("CARGO_BIN_EXE_rapport"));
+    let run = |bin: &Path, args: &[&str]| -> std::io::Result<Output> {
+        let mut cmd = match user {
+            Some(user) => {
+                let mut c = Command::new("runuser");
+                c.args(["-u", user, "--"]).arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
+        cmd.arg("--vault").arg(&v).args(args).env_remove("RAPPORT_VAULT").env_remove("RAPPORT_FAULT");
+        cmd.env("NO_COLOR", "1").output()
+    };
+    if let Some(user) = user {
+        // The user must reach the vault (a temporary folder is private) and the binary.
+        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o755)).expect("chmod");
+        let owned = Command::new("chown").args(["-R", user]).arg(&v).status().is_ok_and(|s| s.success());
+        let probe = run(&bin, &["--version"]);
+        if owned && !probe.as_ref().is_ok_and(|o| o.status.success()) {
+            let copy = tmp.path().join("rapport");
+            fs::copy(&bin, &copy).expect("copy the binary");
+            fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).expect("chmod");
+            bin = copy;
+        }
+        let probe = run(&bin, &["--version"]);
+        if !owned || !probe.as_ref().is_ok_and(|o| o.status.success()) {
+            eprintln!("an_unreadable_folder_is_reported: cannot run rapport as {user} here ({probe:?}); skipped");
+            return;
+        }
+    }
+    let people = v.join("People");
+    let _mode = ModeGuard(people.clone(), 0o755);
+    fs::set_permissions(&people, fs::Permissions::from_mode(0o000)).expect("chmod 000");
+
+    let o = run(&bin, &["check", "--today", "2026-11-20"]).expect("run check");
+    assert_no_panic(&o);
+    assert!(stdout(&o).contains("People:1:1: error[unreadable]"), "{}\n{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("3 notes checked: 1 error(s)"), "{}", stderr(&o));
+    assert_eq!(code(&o), 1, "an unreadable folder is an error finding");
+
+    let o = run(&bin, &["report", "--today", "2026-11-20"]).expect("run report");
+    assert_no_panic(&o);
+    assert!(stderr(&o).contains("could not read `People`: the results are incomplete"), "{}", stderr(&o));
+    assert_eq!(code(&o), 0, "the readable notes are still reported: {}", stderr(&o));
+}

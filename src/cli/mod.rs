@@ -230,6 +230,14 @@ fn warn_about(diags: &[crate::Diagnostic]) {
     if errors > 0 {
         tell(&format!("rapport: {errors} problem(s) in the vault; run `rapport check` for details\n"));
     }
+    // Notes that could not be read are missing from every figure: say so, by name.
+    let unreadable: Vec<&str> =
+        diags.iter().filter(|d| d.code == crate::diagnostics::Code::Unreadable).map(|d| d.path.as_str()).collect();
+    if !unreadable.is_empty() {
+        let more = if unreadable.len() > 3 { format!(" and {} more", unreadable.len() - 3) } else { String::new() };
+        let list = unreadable.iter().take(3).map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+        tell(&format!("rapport: could not read {list}{more}: the results are incomplete\n"));
+    }
 }
 
 /// Applies the config's severities (dropping codes turned off) and sorts.
