@@ -438,6 +438,10 @@ fn write_one(
         if path.parent().map(Path::to_path_buf).unwrap_or_default().file_name() != out_dir.file_name() {
             return Err(WriteError::Escapes(g.rel.clone()));
         }
+        // Never make the vault folder itself again (watch, as the vault is deleted).
+        if !vault.is_dir() {
+            return Err(io(vault)(std::io::ErrorKind::NotFound.into()));
+        }
         fs::create_dir_all(out_dir).map_err(io(out_dir))?;
         if replace(&target, g.content.as_bytes(), &found, force)? {
             return Ok(outcome);
