@@ -100,6 +100,28 @@ impl Code {
         }
     }
 
+    /// What the code is about, in a few words (for `check --help`).
+    pub fn about(self) -> &'static str {
+        match self {
+            Code::Encoding => "a note that is not valid UTF-8",
+            Code::FrontmatterInvalid => "frontmatter that is not valid YAML, too large or too deep",
+            Code::FrontmatterUnterminated => "a frontmatter block with no closing `---`",
+            Code::PropertyInvalid => "a property value that cannot be read (date, tier, status…)",
+            Code::LinkBroken => "a link that leads to no note or file",
+            Code::LinkAmbiguous => "a link that matches several notes",
+            Code::LinkAnchorMissing => "a link to a heading or block the note does not have",
+            Code::InteractionNoClient => "an interaction that names no client",
+            Code::InteractionNoDate => "an interaction without a date",
+            Code::ClientDuplicate => "two clients with the same name or alias",
+            Code::ContactOverdue => "a client not contacted within its cadence",
+            Code::NextStepOverdue => "an open next step past its due date",
+            Code::FeedbackWaiting => "feedback not answered within `feedback_sla_days`",
+            Code::ReportStale => "a generated note missing or out of date",
+            Code::GeneratedEdited => "a generated note edited by hand, or a file in its place",
+            Code::Unreadable => "a note that cannot be read, or is over the size limit",
+        }
+    }
+
     /// True for the codes whose outcome depends on today's date, not only on the notes:
     /// they can change from one day to the next with no edit (`check --skip-dated`).
     pub fn depends_on_today(self) -> bool {

@@ -12,4 +12,5 @@ mod faults;
 mod hostile;
 mod model;
 mod report;
+mod shell;
 mod watch;

@@ -3,6 +3,7 @@
 mod check;
 mod clients;
 mod due;
+mod help;
 mod report;
 mod table;
 mod watch;
@@ -13,7 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 
 use crate::Error;
 
@@ -51,6 +52,7 @@ pub enum Command {
     /// Generated notes carry a marker and a hash; a note you edited, or one rapport did
     /// not write, is never overwritten (exit 1) unless you pass --force. Nothing is
     /// written when the content would not change.
+    #[command(after_help = help::REPORT)]
     Report {
         #[command(flatten)]
         day: Day,
@@ -64,7 +66,10 @@ pub enum Command {
     /// Check the vault like a compiler: broken links, bad properties, overdue contacts
     ///
     /// Prints `path:line:col: severity[code]: message`. Exit code 1 when a finding is
-    /// at or above --fail-on. Severities can be changed per code in rapport.toml.
+    /// at or above --fail-on. Severities can be changed per code in rapport.toml. Paths
+    /// start at the root of the git work tree the vault is in, else at the current
+    /// folder; JSON also gives each path from the vault.
+    #[command(after_help = help::CHECK)]
     Check {
         #[command(flatten)]
         day: Day,
@@ -74,13 +79,12 @@ pub enum Command {
         /// Lowest severity that makes the exit code 1
         #[arg(long, value_enum, default_value_t = FailOn::Error)]
         fail_on: FailOn,
-        /// Leave out the codes that depend on today's date (contact-overdue,
-        /// next-step-overdue, feedback-waiting, report-stale), so that the result changes
-        /// only when the notes do
+        /// Leave out the codes that depend on today's date [the list is generated]
         #[arg(long)]
         skip_dated: bool,
     },
     /// Regenerate the notes on every save, until Ctrl-C
+    #[command(after_help = help::WATCH)]
     Watch {
         /// Wait this long after the last change before regenerating; a file its
         /// writer has closed (a finished save) is read after 5 ms
@@ -94,6 +98,7 @@ pub enum Command {
     ///
     /// As a table, or for scripts and other programs: one JSON array, CSV with a header
     /// row, or an iCalendar feed that calendar apps import or subscribe to.
+    #[command(after_help = help::DUE)]
     Due {
         #[command(flatten)]
         day: Day,
@@ -105,6 +110,7 @@ pub enum Command {
         format: DueFormat,
     },
     /// Show one row per client: tier, status, last contact, next due, state
+    #[command(after_help = help::CLIENTS)]
     Clients {
         #[command(flatten)]
         day: Day,
@@ -112,6 +118,31 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a shell completion script
+    ///
+    /// Load it in the running shell, or save it where your shell looks for completions.
+    #[command(after_help = help::COMPLETIONS)]
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), of rapport or of one command
+    #[command(after_help = help::MAN)]
+    Man {
+        /// The command whose page to print, as rapport-COMMAND(1)
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
+}
+
+/// The command line as clap sees it, with the help that is generated from the table of
+/// check codes. Parsing, completions and the man page all use this one.
+pub fn command() -> clap::Command {
+    Cli::command().mut_subcommand("check", |c| {
+        c.after_long_help(help::check_long())
+            .mut_arg("skip_dated", |a| a.help(help::skip_dated()).long_help(help::skip_dated_long()))
+    })
 }
 
 /// The day the reminders are computed for.
@@ -167,7 +198,7 @@ fn color_stdout() -> bool {
 
 /// Runs the command line and returns the process exit code.
 pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match command().try_get_matches_from(args).and_then(|m| Cli::from_arg_matches(&m)) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -183,6 +214,8 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         Command::Watch { debounce, today } => watch::run(&vault, debounce, today),
         Command::Due { day, json, format } => due::run(&vault, day.get(), if json { DueFormat::Json } else { format }),
         Command::Clients { day, json } => clients::run(&vault, day.get(), json),
+        Command::Completions { shell } => help::completions(shell),
+        Command::Man { command } => help::man(command.as_deref()),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -258,10 +291,9 @@ type Outcome = Result<u8, Error>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_is_well_formed() {
-        Cli::command().debug_assert();
+        command().debug_assert();
     }
 }
