@@ -58,42 +58,9 @@ pub struct Vault {
     pub unreadable: Vec<Diagnostic>,
     /// What the graph was built from, for folding in a save.
     cache: model::Cache,
-    /// The last reminders note, kept in watch mode only.
-    memo: Memo,
-}
-
-/// The last reminders note rendered, what it was rendered from, and its lines. Watch
-/// mode keeps them across saves that rename nothing (same notes, links and config):
-/// most saves change no reminder, and the note is then not rendered again; the others
-/// change a few, and only their lines are written again.
-#[derive(Default)]
-struct Memo {
-    enabled: bool,
-    last: std::sync::Mutex<Option<(render::reminders::Inputs, String)>>,
-    lines: std::sync::Mutex<render::reminders::Lines>,
-}
-
-impl Memo {
-    fn new(enabled: bool) -> Self {
-        Memo { enabled, ..Memo::default() }
-    }
-
-    /// The composed reminders note for `figures`.
-    fn reminders(&self, vault: &Vault, figures: &metrics::Figures, dashboard: &str) -> String {
-        use render::reminders::{Inputs, render, render_kept};
-        if !self.enabled {
-            return write::compose(&render(vault, figures, dashboard), figures.today);
-        }
-        let inputs = Inputs::of(figures, dashboard);
-        let mut last = self.last.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((_, note)) = last.as_ref().filter(|(kept, _)| *kept == inputs) {
-            return note.clone();
-        }
-        let mut lines = self.lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let note = write::compose(&render_kept(vault, figures, dashboard, &mut lines), figures.today);
-        *last = Some((inputs, note.clone()));
-        note
-    }
+    /// Folded from the vault before with the same notes, links and config (see
+    /// [`Vault::folded`]).
+    folded: bool,
 }
 
 impl Vault {
@@ -145,11 +112,7 @@ impl Vault {
     /// the link index is kept and only the changed notes' links are resolved again.
     pub fn rebuild(self, config: Config, notes: Vec<Note>, changed: &[usize]) -> Vault {
         let t = std::time::Instant::now();
-        let Vault { root, files, index, mut resolved, mut graph, mut cache, memo, config: before, unreadable, .. } =
-            self;
-        // Same notes and links: what was rendered stays valid, unless the config moved or
-        // the model is built again below (kinds changed: client ids may shift).
-        let memo = if before == config { memo } else { Memo::new(memo.enabled) };
+        let Vault { root, files, index, mut resolved, mut graph, mut cache, config: before, unreadable, .. } = self;
         let paths: std::collections::HashSet<&str> = changed.iter().map(|&i| notes[i].path.as_str()).collect();
         resolved.diagnostics.retain(|d| !paths.contains(d.path.as_str()));
         for &i in changed {
@@ -159,18 +122,20 @@ impl Vault {
         }
         timing("re-resolve", t);
         let t = std::time::Instant::now();
-        let (graph, diagnostics, cache, memo) =
+        // Same notes and links: what was rendered stays valid, unless the config moved or
+        // the model is built again below (kinds changed: client ids may shift).
+        let (graph, diagnostics, cache, folded) =
             match model::update(&mut graph, &mut cache, &notes, &resolved, &index, &config, changed) {
                 Some(diags) => {
                     timing("re-model", t);
-                    (graph, diags, cache, memo)
+                    (graph, diags, cache, before == config)
                 }
                 None => {
                     let (graph, diags, cache) = model::build_graph(&notes, &resolved, &index, &config, true);
-                    (graph, diags, cache, Memo::new(memo.enabled))
+                    (graph, diags, cache, false)
                 }
             };
-        Vault { root, config, notes, files, index, resolved, graph, diagnostics, unreadable, cache, memo }
+        Vault { root, config, notes, files, index, resolved, graph, diagnostics, unreadable, cache, folded }
             .with_note_diagnostics()
     }
 
@@ -187,9 +152,8 @@ impl Vault {
         let (graph, diagnostics, cache) = model::build_graph(&notes, &resolved, &index, &config, keep);
         timing("model", t);
         let root = root.to_path_buf();
-        let memo = Memo::new(keep);
         let unreadable = Vec::new();
-        Vault { root, config, notes, files, index, resolved, graph, diagnostics, unreadable, cache, memo }
+        Vault { root, config, notes, files, index, resolved, graph, diagnostics, unreadable, cache, folded: false }
             .with_note_diagnostics()
     }
 
@@ -203,6 +167,13 @@ impl Vault {
         self
     }
 
+    /// True when [`Vault::rebuild`] folded saves into the vault before without renaming
+    /// anything (same notes, links and config): what was rendered from that one for the
+    /// same figures is still this one's.
+    pub fn folded(&self) -> bool {
+        self.folded
+    }
+
     /// The figures for `today`.
     pub fn figures(&self, today: chrono::NaiveDate) -> metrics::Figures {
         metrics::compute(&self.graph, &self.config, today)
@@ -212,7 +183,7 @@ impl Vault {
 impl Vault {
     /// The generated notes' paths: `CRM/Reminders.md` and `CRM/Dashboard.md`, or, when a
     /// user note already has that name, `CRM/CRM Reminders.md` so no link becomes ambiguous.
-    pub fn generated_paths(&self) -> (String, String) {
+    pub fn generated_paths(&self) -> render::Paths {
         let dir = &self.config.output_dir;
         let prefix = dir.rsplit('/').next().unwrap_or(dir);
         let taken = |name: &str| self.index.has_name(name);
@@ -225,7 +196,7 @@ impl Vault {
             }
             format!("{dir}/{name}.md")
         };
-        (pick("Reminders"), pick("Dashboard"))
+        render::Paths { reminders: pick("Reminders"), dashboard: pick("Dashboard") }
     }
 
     /// Renders both generated notes for `today`.
@@ -241,21 +212,39 @@ impl Vault {
     pub fn calendar(&self, figures: &metrics::Figures) -> String {
         // Events link back to their notes in Obsidian, which names a vault by its folder.
         let name = self.root.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
-        render::ics::render(self, figures, &metrics::yearly(&self.graph), name.as_deref())
+        render::ics::render(&self.graph, figures, self.config.lang, &metrics::yearly(&self.graph), name.as_deref())
     }
 
     /// Renders both generated notes from figures already computed.
     pub fn generate_from(&self, figures: &metrics::Figures) -> Vec<Generated> {
+        self.generate_with(figures, |paths| self.reminders_note(figures, paths))
+    }
+
+    /// Renders both generated notes, the reminders note by `reminders` (watch mode
+    /// passes one that reuses what it kept).
+    pub fn generate_with(
+        &self,
+        figures: &metrics::Figures,
+        reminders: impl FnOnce(&render::Paths) -> String + Send,
+    ) -> Vec<Generated> {
         let t = std::time::Instant::now();
-        let (reminders, dashboard) = self.generated_paths();
+        let paths = self.generated_paths();
         // Side by side: each is parallel inside, but its assembly and hashing are not.
-        let (r, d) = rayon::join(
-            || self.memo.reminders(self, figures, &dashboard),
-            || write::compose(&render::dashboard::render(self, figures, &reminders), figures.today),
-        );
+        let (r, d) = rayon::join(|| reminders(&paths), || self.dashboard_note(figures, &paths));
+        let render::Paths { reminders, dashboard } = paths;
         let out = vec![Generated { rel: reminders, content: r }, Generated { rel: dashboard, content: d }];
         timing("render", t);
         out
+    }
+
+    /// The reminders note, frontmatter and all.
+    pub fn reminders_note(&self, figures: &metrics::Figures, paths: &render::Paths) -> String {
+        write::compose(&render::reminders::render(&self.graph, figures, self.config.lang, paths), figures.today)
+    }
+
+    /// The dashboard note, frontmatter and all.
+    pub fn dashboard_note(&self, figures: &metrics::Figures, paths: &render::Paths) -> String {
+        write::compose(&render::dashboard::render(&self.graph, figures, self.config.lang, paths), figures.today)
     }
 }
 
@@ -319,7 +308,8 @@ mod tests {
             let before = vault(&[]);
             // What watch mode wrote before the save: the kept reminders note must not
             // outlive a change to what it shows.
-            let written = before.generate(today);
+            let mut memo = watch::Memo::default();
+            let written = memo.generate(&before, &before.figures(today));
             let mut notes = before.notes.clone();
             let mut changed = Vec::new();
             for (path, text) in *edits {
@@ -328,13 +318,17 @@ mod tests {
                 changed.push(i);
             }
             let folded = before.rebuild(Config::default(), notes, &changed);
+            if !folded.folded() {
+                memo.forget();
+            }
             let fresh = vault(edits);
             assert_eq!(folded.graph, fresh.graph, "{edits:?}");
-            let generated = folded.generate(today);
+            let generated = memo.generate(&folded, &folded.figures(today));
             assert_eq!(generated, fresh.generate(today), "{edits:?}");
+            assert_eq!(generated, folded.generate(today), "{edits:?}");
             // A later day changes every reminder's "overdue by".
             let tomorrow = today.succ_opt().unwrap();
-            assert_eq!(folded.generate(tomorrow), fresh.generate(tomorrow), "{edits:?}");
+            assert_eq!(memo.generate(&folded, &folded.figures(tomorrow)), fresh.generate(tomorrow), "{edits:?}");
             changed_reminders += usize::from(generated[0] != written[0]);
             assert_eq!(sorted(folded.diagnostics), sorted(fresh.diagnostics), "{edits:?}");
         }

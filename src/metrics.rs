@@ -9,10 +9,10 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{ClientId, Graph};
+use crate::model::{ClientId, Graph, NoteId, TaskText};
 use crate::vocab::{
     Cadence, Engagement, FeedbackSeverity, FeedbackStatus, Initiator, State, Status, Tier, UNSPECIFIED,
-    next_anniversary,
+    next_anniversary, note_name,
 };
 
 /// Where an effective cadence came from.
@@ -49,7 +49,7 @@ pub struct ClientFigures {
     pub referrals: usize,
 }
 
-/// What a reminder is about.
+/// What a reminder is about, as a word (`due --json`, `due` table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DueKind {
     Contact,
@@ -62,12 +62,6 @@ pub enum DueKind {
 }
 
 impl DueKind {
-    /// Contacts, next steps and feedback: what is overdue or due soon, as opposed to
-    /// dates to know about (birthdays, anniversaries, moves, project ends).
-    pub fn is_urgent(self) -> bool {
-        matches!(self, DueKind::Contact | DueKind::NextStep | DueKind::Feedback)
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             DueKind::Contact => "contact",
@@ -81,17 +75,86 @@ impl DueKind {
     }
 }
 
-/// One reminder. `subject` is the note it is about (client, task's note, feedback, person).
+/// One reminder: when it falls due and what it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Due {
-    pub kind: DueKind,
-    pub client: Option<ClientId>,
+    /// `None` only for a next step without a date.
     pub date: Option<NaiveDate>,
     /// `date - today`; negative when overdue.
     pub days: Option<i64>,
-    pub subject: usize,
-    pub detail: Detail,
-    pub line: u32,
+    pub what: Reminder,
+}
+
+/// What a reminder is about, with exactly what its line shows. Clients and people are
+/// indices into the graph's lists; notes that may come and go between two saves (a
+/// task's, a feedback's) are named by id and path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Reminder {
+    /// Time to hear from a client again, by its cadence.
+    Contact { client: ClientId, cadence: Cadence, last_contact: Option<NaiveDate> },
+    /// An open task of a client's, in note `note` at `line`.
+    NextStep { client: ClientId, note: NoteId, path: String, line: u32, text: TaskText },
+    /// Feedback waiting past its answer deadline; `escalate` for high severity.
+    Feedback { client: Option<ClientId>, note: NoteId, path: String, escalate: bool },
+    /// A person's birthday (`person` indexes the graph's people).
+    Birthday { client: ClientId, person: usize },
+    /// Full years with a client since its `since`.
+    Anniversary { client: ClientId, years: i32 },
+    /// A person left their company recently (`person` indexes the graph's people).
+    MovedOn { client: Option<ClientId>, person: usize },
+    /// A project ended recently: keep in touch at this cadence.
+    AfterProject { client: ClientId, cadence: Cadence },
+}
+
+impl Reminder {
+    pub fn kind(&self) -> DueKind {
+        match self {
+            Reminder::Contact { .. } => DueKind::Contact,
+            Reminder::NextStep { .. } => DueKind::NextStep,
+            Reminder::Feedback { .. } => DueKind::Feedback,
+            Reminder::Birthday { .. } => DueKind::Birthday,
+            Reminder::Anniversary { .. } => DueKind::Anniversary,
+            Reminder::MovedOn { .. } => DueKind::MovedOn,
+            Reminder::AfterProject { .. } => DueKind::AfterProject,
+        }
+    }
+
+    /// The client it concerns, when known.
+    pub fn client(&self) -> Option<ClientId> {
+        match *self {
+            Reminder::Contact { client, .. }
+            | Reminder::NextStep { client, .. }
+            | Reminder::Birthday { client, .. }
+            | Reminder::Anniversary { client, .. }
+            | Reminder::AfterProject { client, .. } => Some(client),
+            Reminder::Feedback { client, .. } | Reminder::MovedOn { client, .. } => client,
+        }
+    }
+
+    /// Contacts, next steps and feedback: what is overdue or due soon, as opposed to
+    /// dates to know about (birthdays, anniversaries, moves, project ends).
+    pub fn is_urgent(&self) -> bool {
+        matches!(self, Reminder::Contact { .. } | Reminder::NextStep { .. } | Reminder::Feedback { .. })
+    }
+
+    /// High-severity feedback: escalate to management.
+    pub fn escalate(&self) -> bool {
+        matches!(self, Reminder::Feedback { escalate: true, .. })
+    }
+
+    /// The order among reminders of one date: by kind, client, the note it is about
+    /// (in path order: clients, people and notes are all listed by path) and line.
+    fn order(&self) -> (DueKind, Option<ClientId>, usize, u32) {
+        let (subject, line) = match *self {
+            Reminder::Contact { client, .. }
+            | Reminder::Anniversary { client, .. }
+            | Reminder::AfterProject { client, .. } => (client, 1),
+            Reminder::NextStep { note, line, .. } => (note, line),
+            Reminder::Feedback { note, .. } => (note, 1),
+            Reminder::Birthday { person, .. } | Reminder::MovedOn { person, .. } => (person, 1),
+        };
+        (self.kind(), self.client(), subject, line)
+    }
 }
 
 impl Due {
@@ -100,27 +163,42 @@ impl Due {
     /// the task's text; not its date, so a contact whose due date moves keeps its name
     /// (a calendar updates the event instead of adding one).
     pub fn uid(&self, subject_path: &str) -> String {
-        let text = match &self.detail {
-            Detail::Task(t) => t.as_str(),
-            _ => "",
-        };
-        short_id(self.kind, &[subject_path, text])
+        short_id(self.what.kind(), &[subject_path, self.task_text()])
     }
 
     /// A name for this reminder on its date: ticking it is recorded once, and the same
     /// thing due again on another date is another occurrence.
     pub fn occurrence(&self, subject_path: &str) -> String {
         let date = self.date.map(|d| d.to_string()).unwrap_or_default();
-        let text = match &self.detail {
-            Detail::Task(t) => t.as_str(),
-            _ => "",
-        };
-        short_id(self.kind, &[subject_path, text, &date])
+        short_id(self.what.kind(), &[subject_path, self.task_text(), &date])
     }
 
-    /// High-severity feedback: escalate to management.
-    pub fn escalate(&self) -> bool {
-        matches!(self.detail, Detail::Feedback { escalate: true, .. })
+    /// A next step's text as written; `""` for other reminders.
+    fn task_text(&self) -> &str {
+        match &self.what {
+            Reminder::NextStep { text, .. } => &text.raw,
+            _ => "",
+        }
+    }
+
+    /// The path of the note the reminder is about: the client's, the task's, the
+    /// feedback's or the person's.
+    pub fn subject_path<'a>(&'a self, g: &'a Graph) -> &'a str {
+        match &self.what {
+            Reminder::Contact { client, .. }
+            | Reminder::Anniversary { client, .. }
+            | Reminder::AfterProject { client, .. } => &g.clients[*client].path,
+            Reminder::NextStep { path, .. } | Reminder::Feedback { path, .. } => path,
+            Reminder::Birthday { person, .. } | Reminder::MovedOn { person, .. } => &g.people[*person].path,
+        }
+    }
+
+    /// The line of the subject note it comes from (a task's; 1 otherwise).
+    pub fn line(&self) -> u32 {
+        match self.what {
+            Reminder::NextStep { line, .. } => line,
+            _ => 1,
+        }
     }
 }
 
@@ -137,25 +215,6 @@ fn short_id(kind: DueKind, parts: &[&str]) -> String {
     let digest = h.finalize();
     let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
     format!("{}-{hex}", kind.as_str())
-}
-
-/// What a reminder line shows beyond its kind, client and date.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Detail {
-    None,
-    /// The cadence the contact is due by.
-    Cadence(Option<Cadence>),
-    /// The next step's task text.
-    Task(String),
-    /// The feedback note's name; `escalate` for high severity.
-    Feedback {
-        name: String,
-        escalate: bool,
-    },
-    /// Full years since the client's `since`.
-    Years(i32),
-    /// The person's new company, when known.
-    MovedTo(Option<usize>),
 }
 
 /// Portfolio-wide figures.
@@ -186,6 +245,8 @@ pub struct Portfolio {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figures {
     pub today: NaiveDate,
+    /// How many days ahead counts as due soon (the config's `soon_days`).
+    pub soon_days: u32,
     pub clients: Vec<ClientFigures>,
     pub due: Vec<Due>,
     pub portfolio: Portfolio,
@@ -307,35 +368,35 @@ pub fn client_figures(g: &Graph, config: &Config, today: NaiveDate) -> Vec<Clien
 pub fn reminders(g: &Graph, config: &Config, today: NaiveDate, figures: &[ClientFigures]) -> Vec<Due> {
     let horizon = plus(today, config.soon_days);
     let mut due = Vec::new();
-    let mut push = |kind, client, date: Option<NaiveDate>, subject, detail, line| {
-        due.push(Due { kind, client, date, days: date.map(|d| days_between(today, d)), subject, detail, line });
+    let mut push = |date: Option<NaiveDate>, what| {
+        due.push(Due { date, days: date.map(|d| days_between(today, d)), what });
     };
     for f in figures {
-        let c = &g.clients[f.client];
+        let (client, c) = (f.client, &g.clients[f.client]);
         if matches!(f.state, State::Overdue | State::Soon) {
-            push(DueKind::Contact, Some(f.client), f.next_due, c.note, Detail::Cadence(f.cadence), 1);
+            // Both are known for a client that is not silent.
+            if let (Some(next_due), Some(cadence)) = (f.next_due, f.cadence) {
+                push(Some(next_due), Reminder::Contact { client, cadence, last_contact: f.last_contact });
+            }
         }
         if c.engagement == Engagement::Project {
             if let Some(end) = c.project_end.filter(|&e| e < today && e >= minus(today, 90)) {
-                push(DueKind::AfterProject, Some(f.client), Some(end), c.note, Detail::None, 1);
+                push(Some(end), Reminder::AfterProject { client, cadence: config.cadence.after_project });
             }
         }
         if let Some(since) = c.since.filter(|_| !matches!(c.status, Status::Former | Status::Prospect)) {
             if let Some(next) =
                 next_anniversary(since, today).filter(|&n| n <= plus(today, 14) && n.year() > since.year())
             {
-                let years = Detail::Years(next.year() - since.year());
-                push(DueKind::Anniversary, Some(f.client), Some(next), c.note, years, 1);
+                push(Some(next), Reminder::Anniversary { client, years: next.year() - since.year() });
             }
         }
     }
     for s in &g.next_steps {
-        match s.due.or(s.scheduled) {
-            Some(d) if d <= horizon => {
-                push(DueKind::NextStep, Some(s.client), Some(d), s.note, Detail::Task(s.text.clone()), s.line);
-            }
-            Some(_) => {}
-            None => push(DueKind::NextStep, Some(s.client), None, s.note, Detail::Task(s.text.clone()), s.line),
+        let date = s.due.or(s.scheduled);
+        if date.is_none_or(|d| d <= horizon) {
+            let (client, note, path, line, text) = (s.client, s.note, s.path.clone(), s.line, s.text.clone());
+            push(date, Reminder::NextStep { client, note, path, line, text });
         }
     }
     for fb in &g.feedback {
@@ -344,46 +405,43 @@ pub fn reminders(g: &Graph, config: &Config, today: NaiveDate, figures: &[Client
         }
         let deadline = plus(fb.received, config.feedback_sla_days);
         if deadline < today {
-            let detail = Detail::Feedback { name: fb.name.clone(), escalate: fb.severity == FeedbackSeverity::High };
-            push(DueKind::Feedback, fb.client, Some(deadline), fb.note, detail, 1);
+            let escalate = fb.severity == FeedbackSeverity::High;
+            let (client, note, path) = (fb.client, fb.note, fb.path.clone());
+            push(Some(deadline), Reminder::Feedback { client, note, path, escalate });
         }
     }
     let client_of_note: BTreeMap<usize, ClientId> = g.clients.iter().enumerate().map(|(i, c)| (c.note, i)).collect();
-    for p in &g.people {
+    for (person, p) in g.people.iter().enumerate() {
         let client = p.company.and_then(|n| client_of_note.get(&n).copied());
-        if let (Some(b), Some(cid)) = (p.birthday, client) {
-            let active = g.clients[cid].status == Status::Active;
+        if let (Some(b), Some(client)) = (p.birthday, client) {
+            let active = g.clients[client].status == Status::Active;
             if let Some(next) = next_anniversary(b, today).filter(|&n| active && n <= plus(today, 14)) {
-                push(DueKind::Birthday, Some(cid), Some(next), p.note, Detail::None, 1);
+                push(Some(next), Reminder::Birthday { client, person });
             }
         }
         if let Some(left) = p.left.filter(|&l| l <= today && l >= minus(today, 90)) {
-            push(DueKind::MovedOn, client, Some(left), p.note, Detail::MovedTo(p.moved_to), 1);
+            push(Some(left), Reminder::MovedOn { client, person });
         }
     }
-    due.sort_by(|a, b| {
-        let ka = (a.date.is_none(), a.date, a.kind, a.client, a.subject, a.line);
-        let kb = (b.date.is_none(), b.date, b.kind, b.client, b.subject, b.line);
-        ka.cmp(&kb)
-    });
+    due.sort_by_key(|d| (d.date.is_none(), d.date, d.what.order()));
     due
 }
 
 /// A date that comes back every year, as a calendar shows it: the birthday of a person at
 /// an active client, or the day a client (neither former nor prospect) became one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Yearly {
+pub struct Yearly<'g> {
     /// [`DueKind::Birthday`] or [`DueKind::Anniversary`].
     pub kind: DueKind,
     pub client: ClientId,
-    /// The person's note, or the client's.
-    pub subject: usize,
+    /// The path of the person's note, or the client's.
+    pub subject: &'g str,
     /// The date as recorded: the birthday (its year may be 0, unknown) or `since`.
     pub date: NaiveDate,
 }
 
 /// Every birthday and anniversary the reminders would ever show, whatever today is.
-pub fn yearly(g: &Graph) -> Vec<Yearly> {
+pub fn yearly(g: &Graph) -> Vec<Yearly<'_>> {
     let client_of_note: BTreeMap<usize, ClientId> = g.clients.iter().enumerate().map(|(i, c)| (c.note, i)).collect();
     let mut out: Vec<Yearly> = g
         .people
@@ -391,12 +449,12 @@ pub fn yearly(g: &Graph) -> Vec<Yearly> {
         .filter_map(|p| {
             let client = p.company.and_then(|n| client_of_note.get(&n).copied())?;
             let date = p.birthday.filter(|_| g.clients[client].status == Status::Active)?;
-            Some(Yearly { kind: DueKind::Birthday, client, subject: p.note, date })
+            Some(Yearly { kind: DueKind::Birthday, client, subject: &p.path, date })
         })
         .collect();
     out.extend(g.clients.iter().enumerate().filter_map(|(client, c)| {
         let date = c.since.filter(|_| !matches!(c.status, Status::Former | Status::Prospect))?;
-        Some(Yearly { kind: DueKind::Anniversary, client, subject: c.note, date })
+        Some(Yearly { kind: DueKind::Anniversary, client, subject: &c.path, date })
     }));
     out
 }
@@ -496,32 +554,36 @@ fn median(sorted: &[i64]) -> Option<f64> {
 pub fn compute(g: &Graph, config: &Config, today: NaiveDate) -> Figures {
     let clients = client_figures(g, config, today);
     let (due, portfolio) = rayon::join(|| reminders(g, config, today, &clients), || portfolio(g, today, &clients));
-    Figures { today, clients, due, portfolio }
+    Figures { today, soon_days: config.soon_days, clients, due, portfolio }
 }
 
 /// Date-dependent findings for `check`: overdue contacts, next steps and waiting feedback.
-pub fn findings(g: &Graph, figures: &Figures, paths: &dyn Fn(usize) -> String) -> Vec<Diagnostic> {
+pub fn findings(g: &Graph, figures: &Figures) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for d in &figures.due {
         let Some(days) = d.days.filter(|&x| x < 0) else { continue };
         let late = -days;
-        let (code, msg) = match &d.detail {
-            Detail::Cadence(cadence) => {
-                let c = &g.clients[d.client.unwrap_or_default()];
-                let cadence = cadence.map(|x| x.to_string()).unwrap_or_default();
-                (Code::ContactOverdue, format!("contact with `{}` is {late} days overdue (cadence {cadence})", c.name))
+        let (code, path, line, msg) = match &d.what {
+            Reminder::Contact { client, cadence, .. } => {
+                let c = &g.clients[*client];
+                let msg = format!("contact with `{}` is {late} days overdue (cadence {cadence})", c.name);
+                (Code::ContactOverdue, c.path.as_str(), 1, msg)
             }
-            Detail::Task(text) => (Code::NextStepOverdue, format!("next step is {late} days overdue: {text}")),
-            Detail::Feedback { name, escalate } => {
+            Reminder::NextStep { path, line, text, .. } => {
+                (Code::NextStepOverdue, path.as_str(), *line, format!("next step is {late} days overdue: {}", text.raw))
+            }
+            Reminder::Feedback { path, escalate, .. } => {
                 let esc = if *escalate { "; high severity: escalate" } else { "" };
-                (
-                    Code::FeedbackWaiting,
-                    format!("feedback `{name}` has waited {late} days past its answer deadline{esc}"),
-                )
+                let name = note_name(path);
+                let msg = format!("feedback `{name}` has waited {late} days past its answer deadline{esc}");
+                (Code::FeedbackWaiting, path.as_str(), 1, msg)
             }
-            _ => continue,
+            Reminder::Birthday { .. }
+            | Reminder::Anniversary { .. }
+            | Reminder::MovedOn { .. }
+            | Reminder::AfterProject { .. } => continue,
         };
-        out.push(Diagnostic::new(code, &paths(d.subject), d.line, 1, msg));
+        out.push(Diagnostic::new(code, path, line, 1, msg));
     }
     out
 }
@@ -570,7 +632,9 @@ mod tests {
         assert_eq!(f.state, State::Scheduled);
         assert_eq!(f.last_contact, Some(d("2026-10-01")));
         assert_eq!(f.scheduled, Some(d("2026-12-01")));
-        assert!(reminders(&v.graph, &v.config, d("2026-11-23"), &[f]).iter().all(|r| r.kind != DueKind::Contact));
+        assert!(
+            reminders(&v.graph, &v.config, d("2026-11-23"), &[f]).iter().all(|r| r.what.kind() != DueKind::Contact)
+        );
         // Once the day has come it is the last contact.
         assert_eq!(client(&v, "2026-12-01").last_contact, Some(d("2026-12-01")));
     }
@@ -612,7 +676,7 @@ mod tests {
         let after = client(&v, "2026-11-23");
         assert_eq!((after.cadence, after.cadence_source), (Some(Cadence::days(90)), CadenceSource::AfterProject));
         let due = reminders(&v.graph, &v.config, d("2026-11-23"), &[after]);
-        assert!(due.iter().any(|r| r.kind == DueKind::AfterProject && r.days == Some(-22)));
+        assert!(due.iter().any(|r| r.what.kind() == DueKind::AfterProject && r.days == Some(-22)));
         let own = vault(&[("A.md", &project.replace("engagement", "cadence: monthly\nengagement"))]);
         assert_eq!(client(&own, "2026-11-23").cadence, Some(Cadence::months(1)), "own cadence wins");
         let tagged = vault(&[("A.md", "---\ntype: client\ntags: [client/key]\n---\n")]);
@@ -665,11 +729,11 @@ mod tests {
         let f = client(&v, "2026-11-23");
         assert_eq!(f.next_due, Some(d("2026-11-30")), "31 Oct + 1 month = 30 Nov");
         let due = reminders(&v.graph, &v.config, d("2026-11-23"), std::slice::from_ref(&f));
-        let fb: Vec<_> = due.iter().filter(|r| r.kind == DueKind::Feedback).collect();
+        let fb: Vec<_> = due.iter().filter(|r| r.what.kind() == DueKind::Feedback).collect();
         assert_eq!(fb.len(), 1);
-        assert_eq!((fb[0].date, fb[0].escalate()), (Some(d("2026-11-22")), true));
+        assert_eq!((fb[0].date, fb[0].what.escalate()), (Some(d("2026-11-22")), true));
         let due = reminders(&v.graph, &v.config, d("2026-11-22"), &[f]);
-        assert!(due.iter().all(|r| r.kind != DueKind::Feedback), "the answer is due today, not late");
+        assert!(due.iter().all(|r| r.what.kind() != DueKind::Feedback), "the answer is due today, not late");
     }
 
     #[test]
@@ -707,7 +771,7 @@ mod tests {
             let figs = client_figures(&v.graph, &v.config, d(today));
             reminders(&v.graph, &v.config, d(today), &figs)
                 .into_iter()
-                .filter(|r| r.kind == DueKind::Birthday)
+                .filter(|r| r.what.kind() == DueKind::Birthday)
                 .map(|r| r.date.unwrap())
                 .collect::<Vec<_>>()
         };

@@ -255,6 +255,12 @@ pub fn strip_md(path: &str) -> &str {
     note_stem(path).unwrap_or(path)
 }
 
+/// A note's name: its file name without `.md` (what a wikilink names it by).
+pub fn note_name(path: &str) -> &str {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    strip_md(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +276,8 @@ mod tests {
         assert_eq!(note_stem("Заметка"), None);
         assert_eq!(strip_md("x/Заметка.md"), "x/Заметка");
         assert_eq!(strip_md("logo.png"), "logo.png");
+        assert_eq!(note_name("Clients/Acme.MD"), "Acme");
+        assert_eq!(note_name("Acme.md"), "Acme");
     }
 
     #[test]

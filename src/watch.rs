@@ -26,6 +26,9 @@ use crate::scan::{self, Filter, ScanError};
 use crate::write::{self, Outcome};
 use crate::{Error, Vault, config};
 
+mod memo;
+pub(crate) use memo::Memo;
+
 /// Obsidian's daily-notes settings, which the config's defaults read.
 const DAILY_NOTES_CONFIG: &str = ".obsidian/daily-notes.json";
 
@@ -59,6 +62,8 @@ struct State {
     filter: Filter,
     /// What parsed notes keep; derived from the config, like `filter`.
     wanted: Wanted,
+    /// The last reminders note and its lines, while the vault is folded from its own.
+    memo: Memo,
     today: NaiveDate,
     log: Box<dyn Write + Send>,
 }
@@ -83,7 +88,7 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
     let scanned = scan::scan(&root, &config)?;
     let vault = Vault::build_for_watch(&root, config, scanned.notes, scanned.files);
     let (filter, wanted) = (Filter::new(&vault.config), Wanted::new(&vault.config));
-    let mut state = State { filter, wanted, root, vault, today: (opts.today)(), log: opts.log };
+    let mut state = State { filter, wanted, memo: Memo::default(), root, vault, today: (opts.today)(), log: opts.log };
     // Temporary files a killed run left behind (never another running writer's).
     if let Ok(out_dir) = write::output_folder(&state.root, &state.vault.config.output_dir) {
         write::clean_temporaries(&out_dir);
@@ -214,7 +219,7 @@ impl State {
         };
         let mut written = Vec::new();
         let figures = self.vault.figures(self.today);
-        let generated = self.vault.generate_from(&figures);
+        let generated = self.memo.generate(&self.vault, &figures);
         let t = Instant::now();
         let results = write::plan_and_apply(&self.root, &out_dir, &generated, false, false);
         crate::timing("write notes", t);
@@ -306,6 +311,9 @@ impl State {
             old.files = files;
             old.rebuild(config, notes, &indices)
         };
+        if !self.vault.folded() {
+            self.memo.forget();
+        }
         let t = Instant::now();
         let written = self.write();
         crate::timing("write", t);

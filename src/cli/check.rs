@@ -40,7 +40,7 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, format: FormatArg, fail_on
 pub(crate) fn findings(vault: &Vault, today: NaiveDate) -> Result<Vec<Diagnostic>, crate::Error> {
     let mut diags = vault.diagnostics.clone();
     let figures = vault.figures(today);
-    diags.extend(metrics::findings(&vault.graph, &figures, &|i| vault.notes[i].path.clone()));
+    diags.extend(metrics::findings(&vault.graph, &figures));
     write::output_folder(&vault.root, &vault.config.output_dir)?;
     for g in vault.generate_from(&figures) {
         match write::plan(&vault.root, &g.rel, &g.content, false)? {

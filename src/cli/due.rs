@@ -9,8 +9,9 @@ use serde::Serialize;
 use super::table::table;
 use super::{DueFormat, Outcome, warn_about};
 use crate::Vault;
-use crate::metrics::{Due, DueKind, Figures};
-use crate::render::{Style, describe, name_of};
+use crate::metrics::{Due, Figures, Reminder};
+use crate::render::{Style, describe};
+use crate::vocab::note_name;
 
 /// One reminder for scripts. Field order is the CSV column order.
 #[derive(Serialize)]
@@ -39,7 +40,7 @@ struct Row {
 fn state(d: &Due, soon_days: u32) -> &'static str {
     match d.days {
         None => "undated",
-        Some(_) if matches!(d.kind, DueKind::MovedOn | DueKind::AfterProject) => "past",
+        Some(_) if matches!(d.what, Reminder::MovedOn { .. } | Reminder::AfterProject { .. }) => "past",
         Some(x) if x < 0 => "overdue",
         Some(x) if x <= i64::from(soon_days) => "soon",
         Some(_) => "upcoming",
@@ -51,21 +52,21 @@ fn rows(vault: &Vault, figures: &Figures) -> Vec<Row> {
         .due
         .iter()
         .map(|d| {
-            let source = vault.notes[d.subject].path.clone();
-            let client = d.client.map(|c| vault.graph.clients[c].path.clone());
-            let person = matches!(d.kind, DueKind::Birthday | DueKind::MovedOn).then(|| source.clone());
+            let source = d.subject_path(&vault.graph).to_owned();
+            let client = d.what.client().map(|c| vault.graph.clients[c].path.clone());
+            let person = matches!(d.what, Reminder::Birthday { .. } | Reminder::MovedOn { .. }).then(|| source.clone());
             Row {
                 uid: d.uid(&source),
-                kind: d.kind.as_str(),
-                client_name: client.as_deref().map(|p| name_of(p).to_owned()),
+                kind: d.what.kind().as_str(),
+                client_name: client.as_deref().map(|p| note_name(p).to_owned()),
                 client,
-                person_name: person.as_deref().map(|p| name_of(p).to_owned()),
+                person_name: person.as_deref().map(|p| note_name(p).to_owned()),
                 person,
                 date: d.date.map(|x| x.to_string()),
                 days: d.days,
-                state: state(d, vault.config.soon_days),
-                line: d.line,
-                text: describe(vault, figures, d, Style::Plain),
+                state: state(d, figures.soon_days),
+                line: d.line(),
+                text: describe(&vault.graph, vault.config.lang, d, Style::Plain),
                 source,
             }
         })

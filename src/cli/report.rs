@@ -60,8 +60,8 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
 
 /// One line on what needs doing: `8 overdue · 9 due within 7 days · 6 next steps without a date`.
 fn summary(figures: &crate::metrics::Figures) -> String {
-    let overdue = figures.due.iter().filter(|d| d.days.is_some_and(|x| x < 0) && d.kind.is_urgent()).count();
-    let soon = figures.due.iter().filter(|d| d.days.is_some_and(|x| x >= 0) && d.kind.is_urgent()).count();
+    let overdue = figures.due.iter().filter(|d| d.days.is_some_and(|x| x < 0) && d.what.is_urgent()).count();
+    let soon = figures.due.iter().filter(|d| d.days.is_some_and(|x| x >= 0) && d.what.is_urgent()).count();
     let undated = figures.due.iter().filter(|d| d.days.is_none()).count();
     let clients = figures.clients.len();
     format!(

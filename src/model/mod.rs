@@ -5,6 +5,7 @@
 //! dates are judged later, in `metrics`.
 
 pub mod daily;
+mod relink;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -19,6 +20,7 @@ use crate::parse::{Note, Property, Value, parse_date, wikilinks_in};
 use crate::resolve::{Index, Resolved, Target, key};
 use crate::vocab::{Cadence, Engagement, FeedbackSeverity, FeedbackStatus, Initiator, Kind, Status, Tier};
 use daily::DailyNotes;
+pub use relink::TaskText;
 
 /// Where an interaction was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -66,6 +68,8 @@ pub struct Person {
     pub birthday: Option<NaiveDate>,
     pub left: Option<NaiveDate>,
     pub moved_to: Option<NoteId>,
+    /// The path of the note `moved_to` leads to, which reminders show.
+    pub moved_to_path: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -99,7 +103,7 @@ pub struct NextStep {
     pub note: NoteId,
     pub path: String,
     pub line: u32,
-    pub text: String,
+    pub text: TaskText,
     pub due: Option<NaiveDate>,
     pub scheduled: Option<NaiveDate>,
 }
@@ -590,6 +594,7 @@ impl Builder<'_> {
     }
 
     fn person(&self, id: NoteId, note: &Note, d: &mut Diags) -> Person {
+        let moved_to = self.links(id, "moved_to").first().copied();
         Person {
             note: id,
             name: note.name().to_owned(),
@@ -599,7 +604,8 @@ impl Builder<'_> {
             email: self.props.text(note, "email").map(|t| t.0.into_owned()),
             birthday: self.date(d, id, "birthday"),
             left: self.date(d, id, "left"),
-            moved_to: self.links(id, "moved_to").first().copied(),
+            moved_to,
+            moved_to_path: moved_to.map(|n| self.notes[n].path.clone()),
         }
     }
 
@@ -735,13 +741,14 @@ impl Builder<'_> {
             let mut owners = linked(None, &mut task.links.iter().copied());
             owners.extend(own);
             let owners = sorted_unique(owners);
+            let text = relink::task_text(self.notes, self.index, id, &task.text);
             for client in owners {
                 f.next_steps.push(NextStep {
                     client,
                     note: id,
                     path: note.path.clone(),
                     line: task.line,
-                    text: task.text.clone(),
+                    text: text.clone(),
                     due: task.due,
                     scheduled: task.scheduled,
                 });

@@ -143,8 +143,7 @@ impl Note {
 
     /// The file name without `.md`.
     pub fn name(&self) -> &str {
-        let file = self.path.rsplit('/').next().unwrap_or(&self.path);
-        crate::vocab::strip_md(file)
+        crate::vocab::note_name(&self.path)
     }
 
     /// The folder, `""` at the vault root.

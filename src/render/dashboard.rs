@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 
 use super::i18n::{Noun, count, decimal, t, word};
-use super::{Cell, cadence_text, cell, link};
-use crate::Vault;
-use crate::metrics::{ClientFigures, Figures};
+use super::{Cell, Paths, cadence_text, cell, link};
+use crate::metrics::{ClientFigures, Figures, Reminder};
+use crate::model::Graph;
 use crate::vocab::{Lang, State};
 
 fn pct(a: usize, b: usize) -> String {
@@ -28,9 +28,8 @@ fn num(n: f64) -> String {
 }
 
 /// The body of the dashboard note (no frontmatter).
-pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String {
-    let lang = vault.config.lang;
-    let g = &vault.graph;
+pub fn render(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) -> String {
+    let reminders_path = paths.reminders.as_str();
     let p = &figures.portfolio;
     let mut out = String::new();
     let _ = writeln!(out, "# {} · {}\n", t(lang, "Client dashboard", "Клиенты: сводка"), figures.today);
@@ -38,8 +37,8 @@ pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String 
     // What needs attention, as callouts.
     let overdue: Vec<String> =
         figures.clients.iter().filter(|f| f.state == State::Overdue).map(|f| link(&g.clients[f.client].path)).collect();
-    let waiting = figures.due.iter().filter(|d| d.kind == crate::metrics::DueKind::Feedback).count();
-    let escalate = figures.due.iter().filter(|d| d.escalate()).count();
+    let waiting = figures.due.iter().filter(|d| matches!(d.what, Reminder::Feedback { .. })).count();
+    let escalate = figures.due.iter().filter(|d| d.what.escalate()).count();
     let steps_overdue: usize = figures.clients.iter().map(|f| f.overdue_next_steps).sum();
     if overdue.is_empty() && waiting == 0 && steps_overdue == 0 {
         let _ = writeln!(
@@ -137,7 +136,7 @@ pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String 
         .map(|chunk| {
             let mut part = String::with_capacity(chunk.len() * 256);
             for f in chunk {
-                client_row(&mut part, vault, f, lang);
+                client_row(&mut part, g, f, lang);
             }
             part
         })
@@ -177,8 +176,7 @@ pub fn render(vault: &Vault, figures: &Figures, reminders_path: &str) -> String 
 
 /// Appends one row of the client table. Thousands of rows: written in place, one
 /// cell after another, without a string per cell.
-fn client_row(out: &mut String, vault: &Vault, f: &ClientFigures, lang: Lang) {
-    let g = &vault.graph;
+fn client_row(out: &mut String, g: &Graph, f: &ClientFigures, lang: Lang) {
     let c = &g.clients[f.client];
     let dash = "—";
     out.push_str("| ");

@@ -10,17 +10,17 @@ use std::fmt::Write as _;
 use chrono::{Datelike, NaiveDate};
 
 use super::i18n::t;
-use super::{Style, describe, name_of};
-use crate::Vault;
-use crate::metrics::{DueKind, Figures, Yearly, uid_of};
+use super::{Style, describe};
+use crate::metrics::{DueKind, Figures, Reminder, Yearly, uid_of};
+use crate::model::{ClientId, Graph};
+use crate::vocab::{Lang, note_name, strip_md};
 
 /// The product identifier every feed carries; also how rapport recognises its own file.
 pub const PRODID: &str = "-//rapport//rapport reminders//EN";
 
 /// The feed for `figures`' day. `vault_name` (the vault folder's name) makes each event
 /// link back to its note in Obsidian; `yearly` are every birthday and anniversary.
-pub fn render(vault: &Vault, figures: &Figures, yearly: &[Yearly], vault_name: Option<&str>) -> String {
-    let lang = vault.config.lang;
+pub fn render(g: &Graph, figures: &Figures, lang: Lang, yearly: &[Yearly<'_>], vault_name: Option<&str>) -> String {
     let today = figures.today;
     let mut out = Lines::default();
     out.line("BEGIN:VCALENDAR");
@@ -32,14 +32,15 @@ pub fn render(vault: &Vault, figures: &Figures, yearly: &[Yearly], vault_name: O
     // The stamp is the day computed for, not the clock: the same vault and day give the
     // same bytes.
     let stamp = format!("{}T000000Z", ymd(today));
-    for d in figures.due.iter().filter(|d| matches!(d.kind, DueKind::Contact | DueKind::NextStep | DueKind::Feedback)) {
+    for d in figures.due.iter().filter(|d| d.what.is_urgent()) {
         let Some(date) = d.date else { continue };
-        let source = &vault.notes[d.subject].path;
+        let source = d.subject_path(g);
         // What is overdue is still to do: it shows today, where it is seen.
         let on = date.max(today);
-        let mut description = describe(vault, figures, d, Style::Plain);
+        let described = describe(g, lang, d, Style::Plain);
+        let summary = summary(g, lang, &d.what, source, &described);
+        let mut description = described;
         let _ = write!(description, "\n{}{source}", t(lang, "Note: ", "Заметка: "));
-        let summary = summary(vault, d.kind, d.subject, d.client, &describe(vault, figures, d, Style::Plain));
         out.event(&Event {
             uid: &d.uid(source),
             stamp: &stamp,
@@ -47,12 +48,12 @@ pub fn render(vault: &Vault, figures: &Figures, yearly: &[Yearly], vault_name: O
             yearly: false,
             summary: &summary,
             description: &description,
-            category: d.kind.as_str(),
+            category: d.what.kind().as_str(),
             url: vault_name.map(|v| obsidian_url(v, source)),
         });
     }
     for y in yearly {
-        let source = &vault.notes[y.subject].path;
+        let source = y.subject;
         // A birthday's unknown year (0000) starts the series this year; an anniversary
         // series starts at the first anniversary.
         let start = match y.kind {
@@ -62,14 +63,14 @@ pub fn render(vault: &Vault, figures: &Figures, yearly: &[Yearly], vault_name: O
         }
         .or_else(|| NaiveDate::from_ymd_opt(y.date.year() + 1, 3, 1));
         let Some(start) = start else { continue };
-        let client = &vault.graph.clients[y.client].path;
+        let client = &g.clients[y.client].path;
         let (summary, description) = match y.kind {
             DueKind::Birthday => (
-                format!("{}{} ({})", t(lang, "Birthday: ", "День рождения: "), name_of(source), name_of(client)),
+                format!("{}{} ({})", t(lang, "Birthday: ", "День рождения: "), note_name(source), note_name(client)),
                 format!("{}{source}", t(lang, "Note: ", "Заметка: ")),
             ),
             _ => (
-                format!("{}{}", t(lang, "Anniversary: ", "Годовщина: "), name_of(client)),
+                format!("{}{}", t(lang, "Anniversary: ", "Годовщина: "), note_name(client)),
                 format!(
                     "{}{}\n{}{source}",
                     t(lang, "Client since ", "Клиент с "),
@@ -95,16 +96,16 @@ pub fn render(vault: &Vault, figures: &Figures, yearly: &[Yearly], vault_name: O
 
 /// A short title for an event: "Contact Polar Tech", "Answer feedback …"; a next step is
 /// its client and task, as the reminder says it without the date.
-fn summary(vault: &Vault, kind: DueKind, subject: usize, client: Option<usize>, described: &str) -> String {
-    let lang = vault.config.lang;
-    let client = client.map_or("", |c| name_of(&vault.graph.clients[c].path));
-    match kind {
-        DueKind::Contact => format!("{}{client}", t(lang, "Contact ", "Связаться с ")),
-        DueKind::Feedback => format!(
-            "{}{}{}{client}",
+fn summary(g: &Graph, lang: Lang, what: &Reminder, subject: &str, described: &str) -> String {
+    let client = |c: Option<ClientId>| c.map_or("", |c| note_name(&g.clients[c].path));
+    match what {
+        Reminder::Contact { client: c, .. } => format!("{}{}", t(lang, "Contact ", "Связаться с "), client(Some(*c))),
+        Reminder::Feedback { client: c, .. } => format!(
+            "{}{}{}{}",
             t(lang, "Answer feedback ", "Ответить на обращение "),
-            name_of(&vault.notes[subject].path),
-            t(lang, " from ", " от ")
+            note_name(subject),
+            t(lang, " from ", " от "),
+            client(*c)
         ),
         _ => described.split(" — ").next().unwrap_or(described).to_owned(),
     }
@@ -113,7 +114,7 @@ fn summary(vault: &Vault, kind: DueKind, subject: usize, client: Option<usize>, 
 /// `obsidian://open?vault=…&file=…`: opens the note in Obsidian.
 fn obsidian_url(vault_name: &str, path: &str) -> String {
     use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-    let file = path.strip_suffix(".md").unwrap_or(path);
+    let file = strip_md(path);
     format!(
         "obsidian://open?vault={}&file={}",
         utf8_percent_encode(vault_name, NON_ALPHANUMERIC),

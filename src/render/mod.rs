@@ -8,30 +8,29 @@ pub mod i18n;
 pub mod ics;
 pub mod reminders;
 
-use std::sync::LazyLock;
-
 use std::fmt::Write as _;
 
-use regex::Regex;
+use chrono::NaiveDate;
 
-use crate::Vault;
-use crate::metrics::{Detail, Due, DueKind, Figures};
-use crate::parse::{TextLink, WIKILINK_IN_TEXT, WikiParts};
-use crate::resolve::Target;
-use crate::vocab::{Cadence, Lang, strip_md};
+use crate::metrics::{Due, Reminder};
+use crate::model::{ClientId, Graph, NoteId, Person, TaskText};
+use crate::vocab::{Cadence, Lang, note_name, strip_md};
 use i18n::{Noun, push_count, t};
+
+/// Where the generated notes go (vault-relative paths), so that each can link to the
+/// others. An output is one more function beside [`reminders::render`] and
+/// [`dashboard::render`]: graph and figures, language and paths in, text out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub reminders: String,
+    pub dashboard: String,
+}
 
 /// How names are written: wikilinks for notes, plain names for the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
     Markdown,
     Plain,
-}
-
-/// The display name of a vault path.
-pub fn name_of(path: &str) -> &str {
-    let s = strip_md(path);
-    s.rsplit('/').next().unwrap_or(s)
 }
 
 /// A wikilink to a note by its full path, shown by its name.
@@ -44,7 +43,7 @@ pub fn link(path: &str) -> String {
 /// Appends [`link`]`(path)`: one of these per reminder line and table row, so pushed, not
 /// formatted.
 pub fn push_link(out: &mut String, path: &str) {
-    let (stem, name) = (strip_md(path), name_of(path));
+    let (stem, name) = (strip_md(path), note_name(path));
     out.push_str("[[");
     out.push_str(stem);
     out.push('|');
@@ -56,7 +55,7 @@ pub fn push_link(out: &mut String, path: &str) {
 fn push_note_ref(out: &mut String, path: &str, style: Style) {
     match style {
         Style::Markdown => push_link(out, path),
-        Style::Plain => out.push_str(name_of(path)),
+        Style::Plain => out.push_str(note_name(path)),
     }
 }
 
@@ -132,198 +131,167 @@ fn push_ago(out: &mut String, lang: Lang, days: i64) {
     out.push_str(t(lang, " ago", " назад"));
 }
 
-static MDLINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[([^\[\]]*)\]\(([^()\s]+)\)").expect("valid regex"));
-
-/// Appends a task's text (written in note `from`) with its links rewritten to full-path
-/// wikilinks, so they resolve the same from the output folder; links that lead nowhere
-/// become text.
-fn relink_into(out: &mut String, vault: &Vault, from: usize, text: &str, style: Style) {
-    if !text.contains("[[") && !text.contains("](") {
-        return out.push_str(text);
-    }
-    let mut wiki = String::with_capacity(text.len() + 32);
-    let mut rest = 0;
-    for m in WIKILINK_IN_TEXT.find_iter(text) {
-        wiki.push_str(&text[rest..m.start()]);
-        rest = m.end();
-        let WikiParts { dest, target, anchor, shown } = WikiParts::of(TextLink::of(m.as_str()).inner);
-        let shown = shown.unwrap_or(if target.is_empty() { dest } else { target });
-        match (style, vault.index.resolve_name(from, target).target) {
-            (Style::Markdown, Target::Note(i)) => {
-                wiki.push_str("[[");
-                wiki.push_str(strip_md(&vault.notes[i].path));
-                if let Some(a) = anchor {
-                    wiki.push('#');
-                    wiki.push_str(a);
-                }
-                wiki.push('|');
-                wiki.push_str(shown);
-                wiki.push_str("]]");
-            }
-            _ => wiki.push_str(shown),
-        }
-    }
-    wiki.push_str(&text[rest..]);
-    if !wiki.contains("](") {
-        return out.push_str(&wiki);
-    }
-    // Markdown links, in what the wikilinks became.
-    let md = MDLINK.replace_all(&wiki, |c: &regex::Captures<'_>| {
-        let shown = c[1].to_owned();
-        let dest = percent_encoding::percent_decode_str(&c[2]).decode_utf8_lossy().into_owned();
-        match (style, vault.index.resolve_path(from, dest.split('#').next().unwrap_or("")).target) {
-            (Style::Markdown, Target::Note(i)) => format!("[[{}|{shown}]]", strip_md(&vault.notes[i].path)),
-            (Style::Markdown, _) if c[2].contains("://") => c[0].to_owned(),
-            _ => shown,
-        }
-    });
-    out.push_str(&md);
-}
-
 /// One reminder as a sentence.
-pub fn describe(vault: &Vault, figures: &Figures, due: &Due, style: Style) -> String {
+pub fn describe(g: &Graph, lang: Lang, due: &Due, style: Style) -> String {
     let mut s = String::new();
-    describe_into(&mut s, vault, figures, due, style);
+    describe_into(&mut s, g, lang, due, style);
     s
 }
 
 /// Appends [`describe`]'s sentence. Reminder notes hold tens of thousands of these, so
 /// each is written in place, without a string per part.
-pub fn describe_into(out: &mut String, vault: &Vault, figures: &Figures, due: &Due, style: Style) {
-    let lang = vault.config.lang;
-    let g = &vault.graph;
-    let client = |out: &mut String| match due.client {
-        Some(c) => push_note_ref(out, &vault.notes[g.clients[c].note].path, style),
-        None => out.push_str(t(lang, "(no client)", "(без клиента)")),
-    };
-    let subject = |out: &mut String| push_note_ref(out, &vault.notes[due.subject].path, style);
-    let date = |out: &mut String| {
-        if let Some(d) = due.date {
+pub fn describe_into(out: &mut String, g: &Graph, lang: Lang, due: &Due, style: Style) {
+    let w = Words { g, lang, style, due };
+    match &due.what {
+        // Contact reminders, the most numerous, do not name the subject.
+        Reminder::Contact { client, cadence, last_contact } => w.contact(out, *client, *cadence, *last_contact),
+        Reminder::NextStep { client, note, path, text, .. } => w.next_step(out, *client, *note, path, text),
+        Reminder::Feedback { client, path, escalate, .. } => w.feedback(out, *client, path, *escalate),
+        Reminder::Birthday { client, person } => w.birthday(out, *client, &g.people[*person]),
+        Reminder::Anniversary { client, years } => w.anniversary(out, *client, *years),
+        Reminder::MovedOn { client, person } => w.moved_on(out, *client, &g.people[*person]),
+        Reminder::AfterProject { client, cadence } => w.after_project(out, *client, *cadence),
+    }
+}
+
+/// The parts reminder sentences are written from.
+struct Words<'a> {
+    g: &'a Graph,
+    lang: Lang,
+    style: Style,
+    due: &'a Due,
+}
+
+impl Words<'_> {
+    fn t(&self, en: &'static str, ru: &'static str) -> &'static str {
+        t(self.lang, en, ru)
+    }
+
+    fn client(&self, out: &mut String, client: Option<ClientId>) {
+        match client {
+            Some(c) => push_note_ref(out, &self.g.clients[c].path, self.style),
+            None => out.push_str(self.t("(no client)", "(без клиента)")),
+        }
+    }
+
+    fn date(&self, out: &mut String) {
+        if let Some(d) = self.due.date {
             let _ = write!(out, "{d}");
         }
-    };
-    let days = due.days.unwrap_or(0);
-    // "<when> (<date>)", the tail of most reminders.
-    let when_date = |out: &mut String| {
-        push_when(out, lang, days);
+    }
+
+    fn days(&self) -> i64 {
+        self.due.days.unwrap_or(0)
+    }
+
+    /// "<when> (<date>)", the tail of most reminders.
+    fn when_date(&self, out: &mut String) {
+        push_when(out, self.lang, self.days());
         out.push_str(" (");
-        date(out);
+        self.date(out);
         out.push(')');
-    };
-    match due.kind {
-        // Contact reminders, the most numerous, do not name the subject.
-        DueKind::Contact => {
-            out.push_str(t(lang, "Contact ", "Связаться с "));
-            client(out);
-            out.push_str(": ");
-            when_date(out);
-            out.push_str(" · ");
-            let fig = due.client.and_then(|c| figures.clients.get(c));
-            match fig.and_then(|f| f.last_contact) {
-                Some(last) => {
-                    let _ = write!(out, "{}{last}", t(lang, "last contact ", "последний контакт "));
-                }
-                None => out.push_str(t(lang, "no contact yet", "контактов ещё не было")),
+    }
+
+    fn contact(&self, out: &mut String, client: ClientId, cadence: Cadence, last_contact: Option<NaiveDate>) {
+        out.push_str(self.t("Contact ", "Связаться с "));
+        self.client(out, Some(client));
+        out.push_str(": ");
+        self.when_date(out);
+        out.push_str(" · ");
+        match last_contact {
+            Some(last) => {
+                let _ = write!(out, "{}{last}", self.t("last contact ", "последний контакт "));
             }
-            out.push_str(t(lang, " · every ", " · раз в "));
-            if let Some(c) = fig.and_then(|f| f.cadence) {
-                push_cadence(out, lang, c);
-            }
+            None => out.push_str(self.t("no contact yet", "контактов ещё не было")),
         }
-        DueKind::NextStep => {
-            let task = match &due.detail {
-                Detail::Task(t) => t.as_str(),
-                _ => "",
-            };
-            client(out);
-            out.push_str(": ");
-            relink_into(out, vault, due.subject, task, style);
-            if due.date.is_some() {
-                out.push_str(" — ");
-                when_date(out);
-            }
-            if due.client.is_none_or(|c| g.clients[c].note != due.subject) {
-                out.push_str(t(lang, " (in ", " (в "));
-                subject(out);
-                out.push(')');
-            }
-        }
-        DueKind::Feedback => {
-            out.push_str(t(lang, "Answer feedback ", "Ответить на обращение "));
-            subject(out);
-            out.push_str(t(lang, " from ", " от "));
-            client(out);
-            out.push_str(": ");
-            when_date(out);
-            if due.escalate() {
-                out.push_str(t(
-                    lang,
-                    " — ⚠️ high severity: escalate to management",
-                    " — ⚠️ высокая важность: сообщить руководству",
-                ));
-            }
-        }
-        DueKind::Birthday => {
-            match lang {
-                Lang::En => {
-                    out.push_str("Birthday of ");
-                    subject(out);
-                    out.push_str(" (");
-                    client(out);
-                    out.push_str(") on ");
-                }
-                Lang::Ru => {
-                    out.push_str("День рождения: ");
-                    subject(out);
-                    out.push_str(" (");
-                    client(out);
-                    out.push_str("), ");
-                }
-            }
-            date(out);
+        out.push_str(self.t(" · every ", " · раз в "));
+        push_cadence(out, self.lang, cadence);
+    }
+
+    fn next_step(&self, out: &mut String, client: ClientId, note: NoteId, path: &str, text: &TaskText) {
+        self.client(out, Some(client));
+        out.push_str(": ");
+        out.push_str(match self.style {
+            Style::Markdown => text.markdown(),
+            Style::Plain => text.plain(),
+        });
+        if self.due.date.is_some() {
             out.push_str(" — ");
-            push_when(out, lang, days);
+            self.when_date(out);
         }
-        DueKind::Anniversary => {
-            let years = match due.detail {
-                Detail::Years(y) => i64::from(y),
-                _ => 0,
-            };
-            client(out);
-            out.push_str(": ");
-            push_count(out, lang, years, Noun::Year);
-            out.push_str(t(lang, " together on ", " сотрудничества, "));
-            date(out);
-            out.push_str(" — ");
-            push_when(out, lang, days);
-        }
-        DueKind::MovedOn => {
-            subject(out);
-            out.push_str(t(lang, " left ", " ушёл(ушла) из "));
-            client(out);
-            out.push_str(t(lang, " on ", " "));
-            date(out);
-            out.push_str(" (");
-            push_ago(out, lang, -days);
+        // A task in another note than the client's says where it is.
+        if self.g.clients[client].note != note {
+            out.push_str(self.t(" (in ", " (в "));
+            push_note_ref(out, path, self.style);
             out.push(')');
-            if let Detail::MovedTo(Some(n)) = due.detail {
-                out.push_str(t(lang, ", now at ", ", теперь в "));
-                push_note_ref(out, &vault.notes[n].path, style);
-            }
-            out.push_str(t(
-                lang,
-                ": update the profile, keep the relationship, consider their new company",
-                ": обновите профиль, сохраните отношения, присмотритесь к новой компании",
-            ));
         }
-        DueKind::AfterProject => {
-            client(out);
-            out.push_str(t(lang, ": project ended ", ": проект завершён "));
-            date(out);
-            out.push_str(" (");
-            push_ago(out, lang, -days);
-            out.push_str(t(lang, ") — follow up every ", ") — поддерживайте связь раз в "));
-            push_cadence(out, lang, vault.config.cadence.after_project);
+    }
+
+    fn feedback(&self, out: &mut String, client: Option<ClientId>, path: &str, escalate: bool) {
+        out.push_str(self.t("Answer feedback ", "Ответить на обращение "));
+        push_note_ref(out, path, self.style);
+        out.push_str(self.t(" from ", " от "));
+        self.client(out, client);
+        out.push_str(": ");
+        self.when_date(out);
+        if escalate {
+            out.push_str(
+                self.t(" — ⚠️ high severity: escalate to management", " — ⚠️ высокая важность: сообщить руководству"),
+            );
         }
+    }
+
+    fn birthday(&self, out: &mut String, client: ClientId, person: &Person) {
+        let (before, between, after) = match self.lang {
+            Lang::En => ("Birthday of ", " (", ") on "),
+            Lang::Ru => ("День рождения: ", " (", "), "),
+        };
+        out.push_str(before);
+        push_note_ref(out, &person.path, self.style);
+        out.push_str(between);
+        self.client(out, Some(client));
+        out.push_str(after);
+        self.date(out);
+        out.push_str(" — ");
+        push_when(out, self.lang, self.days());
+    }
+
+    fn anniversary(&self, out: &mut String, client: ClientId, years: i32) {
+        self.client(out, Some(client));
+        out.push_str(": ");
+        push_count(out, self.lang, i64::from(years), Noun::Year);
+        out.push_str(self.t(" together on ", " сотрудничества, "));
+        self.date(out);
+        out.push_str(" — ");
+        push_when(out, self.lang, self.days());
+    }
+
+    fn moved_on(&self, out: &mut String, client: Option<ClientId>, person: &Person) {
+        push_note_ref(out, &person.path, self.style);
+        out.push_str(self.t(" left ", " ушёл(ушла) из "));
+        self.client(out, client);
+        out.push_str(self.t(" on ", " "));
+        self.date(out);
+        out.push_str(" (");
+        push_ago(out, self.lang, -self.days());
+        out.push(')');
+        if let Some(now_at) = &person.moved_to_path {
+            out.push_str(self.t(", now at ", ", теперь в "));
+            push_note_ref(out, now_at, self.style);
+        }
+        out.push_str(self.t(
+            ": update the profile, keep the relationship, consider their new company",
+            ": обновите профиль, сохраните отношения, присмотритесь к новой компании",
+        ));
+    }
+
+    fn after_project(&self, out: &mut String, client: ClientId, cadence: Cadence) {
+        self.client(out, Some(client));
+        out.push_str(self.t(": project ended ", ": проект завершён "));
+        self.date(out);
+        out.push_str(" (");
+        push_ago(out, self.lang, -self.days());
+        out.push_str(self.t(") — follow up every ", ") — поддерживайте связь раз в "));
+        push_cadence(out, self.lang, cadence);
     }
 }

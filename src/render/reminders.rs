@@ -7,38 +7,25 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::i18n::{Noun, count, t};
-use super::{Style, describe_into, link};
-use crate::Vault;
-use crate::metrics::{Due, DueKind, Figures};
-use crate::vocab::{Cadence, Lang};
+use super::{Paths, Style, describe_into, link};
+use crate::metrics::{Due, Figures, Reminder};
+use crate::model::Graph;
+use crate::vocab::Lang;
 
-/// What the reminders note is rendered from besides the vault's notes, links and config:
-/// when these are equal and those unchanged (a watch cycle after a save that renamed
+/// What the reminders note is rendered from besides the graph and the language: when
+/// these are equal and those unchanged (a watch cycle after a save that renamed
 /// nothing), the note is the same to the byte.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inputs {
     today: chrono::NaiveDate,
-    dashboard_path: String,
+    soon_days: u32,
+    paths: Paths,
     due: Vec<Due>,
-    /// Cadence and last contact of the client of each contact reminder, the only client
-    /// figures a line shows.
-    contacts: Vec<Contact>,
-}
-
-/// The cadence and last contact a contact reminder shows.
-type Contact = (Option<Cadence>, Option<chrono::NaiveDate>);
-
-fn contact(figures: &Figures, d: &Due) -> Contact {
-    match d.client.and_then(|c| figures.clients.get(c)) {
-        Some(f) if d.kind == DueKind::Contact => (f.cadence, f.last_contact),
-        _ => (None, None),
-    }
 }
 
 impl Inputs {
-    pub fn of(figures: &Figures, dashboard_path: &str) -> Self {
-        let contacts = figures.due.iter().filter(|d| d.kind == DueKind::Contact).map(|d| contact(figures, d)).collect();
-        Inputs { today: figures.today, dashboard_path: dashboard_path.to_owned(), due: figures.due.clone(), contacts }
+    pub fn of(figures: &Figures, paths: &Paths) -> Self {
+        Inputs { today: figures.today, soon_days: figures.soon_days, paths: paths.clone(), due: figures.due.clone() }
     }
 }
 
@@ -53,40 +40,37 @@ pub struct Lines {
     fresh: FxHashMap<LineKey, Arc<str>>,
 }
 
-/// What one reminder line is written from.
-type LineKey = (Due, Contact);
+/// What one reminder line is written from: the reminder carries all its line shows.
+type LineKey = Due;
 
 /// A chunk of a section's lines, and each line with what it was written from.
 type Part = (String, Vec<(LineKey, Arc<str>)>);
 
 /// The body of the reminders note (no frontmatter).
-pub fn render(vault: &Vault, figures: &Figures, dashboard_path: &str) -> String {
-    render_with(vault, figures, dashboard_path, None)
+pub fn render(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) -> String {
+    render_with(g, figures, lang, paths, None)
 }
 
 /// [`render`], reusing the lines kept from the last render and keeping this one's.
-pub fn render_kept(vault: &Vault, figures: &Figures, dashboard_path: &str, lines: &mut Lines) -> String {
-    render_with(vault, figures, dashboard_path, Some(lines))
+pub fn render_kept(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths, lines: &mut Lines) -> String {
+    render_with(g, figures, lang, paths, Some(lines))
 }
 
-fn render_with(vault: &Vault, figures: &Figures, dashboard_path: &str, mut lines: Option<&mut Lines>) -> String {
-    let lang = vault.config.lang;
-    let soon = i64::from(vault.config.soon_days);
-    let urgent = |d: &&Due| d.kind.is_urgent();
-    let dated = |d: &&Due| d.days.is_some();
-    let overdue: Vec<&Due> = figures.due.iter().filter(urgent).filter(|d| d.days.is_some_and(|x| x < 0)).collect();
-    let upcoming: Vec<&Due> =
-        figures.due.iter().filter(urgent).filter(|d| d.days.is_some_and(|x| (0..=soon).contains(&x))).collect();
-    let coming: Vec<&Due> = figures
-        .due
-        .iter()
-        .filter(|d| matches!(d.kind, DueKind::Birthday | DueKind::Anniversary))
-        .filter(dated)
-        .collect();
-    let moved: Vec<&Due> = figures.due.iter().filter(|d| d.kind == DueKind::MovedOn).collect();
-    let after: Vec<&Due> = figures.due.iter().filter(|d| d.kind == DueKind::AfterProject).collect();
-    let undated: Vec<&Due> = figures.due.iter().filter(|d| d.kind == DueKind::NextStep && d.days.is_none()).collect();
-    let escalations = figures.due.iter().filter(|d| d.escalate()).count();
+fn render_with(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths, mut lines: Option<&mut Lines>) -> String {
+    let soon = i64::from(figures.soon_days);
+    let overdue = select(figures, |d| d.what.is_urgent() && d.days.is_some_and(|x| x < 0));
+    let upcoming = select(figures, |d| d.what.is_urgent() && d.days.is_some_and(|x| (0..=soon).contains(&x)));
+    let coming = select(figures, |d| {
+        matches!(d.what, Reminder::Birthday { .. } | Reminder::Anniversary { .. }) && d.days.is_some()
+    });
+    let moved = select(figures, |d| matches!(d.what, Reminder::MovedOn { .. }));
+    let after = select(figures, |d| matches!(d.what, Reminder::AfterProject { .. }));
+    let undated = select(figures, |d| matches!(d.what, Reminder::NextStep { .. }) && d.days.is_none());
+    let escalations = figures.due.iter().filter(|d| d.what.escalate()).count();
+    let dashboard_path = paths.dashboard.as_str();
+    let put = |out: &mut String, lines: &mut Option<&mut Lines>, title: &str, callout, items: &[&Due]| {
+        section(out, lines, g, lang, title, callout, items);
+    };
 
     let mut out = String::new();
     let _ = writeln!(out, "# {} · {}\n", t(lang, "Reminders", "Напоминания"), figures.today);
@@ -109,48 +93,37 @@ fn render_with(vault: &Vault, figures: &Figures, dashboard_path: &str, mut lines
         ),
     };
     let _ = writeln!(out, "> [!summary] {}\n> {summary}\n", t(lang, "Today", "Сегодня"));
-    section(&mut out, &mut lines, vault, figures, t(lang, "Overdue", "Просрочено"), Some("danger"), &overdue);
+    put(&mut out, &mut lines, t(lang, "Overdue", "Просрочено"), Some("danger"), &overdue);
     let soon_title = match lang {
         Lang::En => format!("Due within {}", count(lang, soon, Noun::Day)),
         Lang::Ru => format!("В ближайшие {}", count(lang, soon, Noun::Day)),
     };
-    section(&mut out, &mut lines, vault, figures, &soon_title, Some("warning"), &upcoming);
-    section(
-        &mut out,
-        &mut lines,
-        vault,
-        figures,
-        t(lang, "Birthdays and anniversaries", "Дни рождения и годовщины"),
-        None,
-        &coming,
-    );
-    section(&mut out, &mut lines, vault, figures, t(lang, "People who moved on", "Сменили место работы"), None, &moved);
-    section(&mut out, &mut lines, vault, figures, t(lang, "After the project", "После проекта"), None, &after);
-    section(
-        &mut out,
-        &mut lines,
-        vault,
-        figures,
-        t(lang, "Next steps without a date", "Следующие шаги без срока"),
-        None,
-        &undated,
-    );
+    put(&mut out, &mut lines, &soon_title, Some("warning"), &upcoming);
+    let coming_title = t(lang, "Birthdays and anniversaries", "Дни рождения и годовщины");
+    put(&mut out, &mut lines, coming_title, None, &coming);
+    put(&mut out, &mut lines, t(lang, "People who moved on", "Сменили место работы"), None, &moved);
+    put(&mut out, &mut lines, t(lang, "After the project", "После проекта"), None, &after);
+    put(&mut out, &mut lines, t(lang, "Next steps without a date", "Следующие шаги без срока"), None, &undated);
     if let Some(lines) = lines {
         lines.kept = std::mem::take(&mut lines.fresh);
     }
     out
 }
 
+/// The reminders, in figures' order, that `keep` selects.
+fn select(figures: &Figures, keep: impl Fn(&Due) -> bool) -> Vec<&Due> {
+    figures.due.iter().filter(|d| keep(d)).collect()
+}
+
 fn section(
     out: &mut String,
     lines: &mut Option<&mut Lines>,
-    vault: &Vault,
-    figures: &Figures,
+    g: &Graph,
+    lang: Lang,
     title: &str,
     callout: Option<&str>,
     items: &[&Due],
 ) {
-    let lang = vault.config.lang;
     let _ = writeln!(out, "## {title}\n");
     if items.is_empty() {
         let _ = writeln!(out, "{}\n", t(lang, "Nothing here.", "Ничего."));
@@ -174,16 +147,15 @@ fn section(
             for &d in chunk {
                 part.push_str(prefix);
                 match kept {
-                    None => describe_into(&mut part, vault, figures, d, Style::Markdown),
+                    None => describe_into(&mut part, g, lang, d, Style::Markdown),
                     Some(kept) => {
-                        let key = (d.clone(), contact(figures, d));
-                        let line = kept.get(&key).cloned().unwrap_or_else(|| {
+                        let line = kept.get(d).cloned().unwrap_or_else(|| {
                             let mut line = String::new();
-                            describe_into(&mut line, vault, figures, d, Style::Markdown);
+                            describe_into(&mut line, g, lang, d, Style::Markdown);
                             line.into()
                         });
                         part.push_str(&line);
-                        seen.push((key, line));
+                        seen.push((d.clone(), line));
                     }
                 }
                 part.push('\n');
