@@ -43,19 +43,6 @@ pub struct Options {
     pub log: Box<dyn Write + Send>,
 }
 
-/// Watches the vault until Ctrl-C, with the real clock and the terminal.
-pub fn run(vault: &Path, debounce: Duration, today: Option<NaiveDate>) -> Result<(), Error> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
-        .map_err(|e| Error::Usage(format!("cannot catch Ctrl-C: {e}")))?;
-    let today: Box<dyn Fn() -> NaiveDate + Send> = match today {
-        Some(d) => Box::new(move || d),
-        None => Box::new(|| chrono::Local::now().date_naive()),
-    };
-    run_with(vault, Options { debounce, today, stop, log: Box::new(std::io::stderr()) })
-}
-
 struct State {
     root: PathBuf,
     vault: Vault,
