@@ -427,7 +427,7 @@ fn write_one(
     dry_run: bool,
 ) -> Result<Outcome, WriteError> {
     let path = vault.join(&g.rel);
-    let target = out_dir.join(path.file_name().unwrap_or_default());
+    let target = target(out_dir, &g.rel);
     for _ in 0..ATTEMPTS {
         let found = Found::at(&target)?;
         let outcome = decide(&g.rel, &g.content, &found, force);
@@ -451,6 +451,20 @@ fn write_one(
         Diagnostic::new(Code::GeneratedEdited, &g.rel, 1, 1, "kept changing while rapport wrote it; not overwritten")
             .with_hint("run `rapport report` again once nothing else writes to it"),
     ))
+}
+
+/// Where a generated note is written: directly inside the output folder.
+pub fn target(out_dir: &Path, rel: &str) -> PathBuf {
+    out_dir.join(Path::new(rel).file_name().unwrap_or_default())
+}
+
+/// The text at `path` now (invalid UTF-8 replaced), to show what a write would change;
+/// `None` when no regular file is there.
+pub fn current_text(path: &Path) -> Result<Option<String>, WriteError> {
+    Ok(match Found::at(path)? {
+        Found::File(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Found::Missing | Found::Other => None,
+    })
 }
 
 /// Where the `[outputs] ics` file goes: `~/…` from the home folder, a relative path from

@@ -7,6 +7,7 @@ mod common;
 
 mod check;
 mod ci;
+mod dry_run;
 mod due;
 mod faults;
 mod hostile;

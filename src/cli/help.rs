@@ -9,7 +9,7 @@ use crate::diagnostics::Code;
 pub(super) const REPORT: &str = "\
 Examples:
   rapport report                             write the notes for today (vault: this folder)
-  rapport --vault ~/Notes report --dry-run   show what would change, write nothing
+  rapport --vault ~/Notes report --dry-run   print a diff of what would change, write nothing
   rapport report --today 2026-12-01          the notes as they will be on that day
   rapport report --force                     overwrite generated notes edited by hand";
 

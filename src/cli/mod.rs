@@ -56,7 +56,7 @@ pub enum Command {
     Report {
         #[command(flatten)]
         day: Day,
-        /// Show what would change without writing anything
+        /// Write nothing; print a unified diff of each file that would change
         #[arg(long)]
         dry_run: bool,
         /// Overwrite generated notes even if edited by hand, or files in the way

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{Outcome, warn_about};
+use super::{Outcome, color_stdout, warn_about};
 use crate::diagnostics::render_human;
 use crate::write::{self, Outcome as W};
 
@@ -18,33 +18,26 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
     let mut refused = Vec::new();
     let figures = vault.figures(today);
     let generated = vault.generate_from(&figures);
+    let color = color_stdout();
     for (g, outcome) in generated.iter().zip(write::plan_and_apply(&vault.root, &out_dir, &generated, force, dry_run)) {
         let outcome = outcome?;
-        let verb = match (&outcome, dry_run) {
-            (W::Created, false) => "created",
-            (W::Updated, false) => "updated",
-            (W::Created, true) => "would create",
-            (W::Updated, true) => "would update",
-            (W::Unchanged, _) => "unchanged",
-            (W::Refused(_), _) => "refused",
-        };
-        super::print(&format!("{verb:>12} {}\n", g.rel))?;
+        super::print(&format!("{:>12} {}\n", verb(&outcome, dry_run), g.rel))?;
+        if dry_run && matches!(outcome, W::Created | W::Updated) {
+            let now = write::current_text(&write::target(&out_dir, &g.rel))?;
+            super::print(&diff(&g.rel, now.as_deref(), &g.content, color))?;
+        }
         if let W::Refused(d) = outcome {
             refused.push(d);
         }
     }
     if let Some(ics) = &vault.config.outputs.ics {
         let path = write::calendar_path(&vault.root, ics);
-        let outcome = write::write_calendar(&path, &vault.calendar(&figures), force, dry_run)?;
-        let verb = match (&outcome, dry_run) {
-            (W::Created, false) => "created",
-            (W::Updated, false) => "updated",
-            (W::Created, true) => "would create",
-            (W::Updated, true) => "would update",
-            (W::Unchanged, _) => "unchanged",
-            (W::Refused(_), _) => "refused",
-        };
-        super::print(&format!("{verb:>12} {ics}\n"))?;
+        let feed = vault.calendar(&figures);
+        let outcome = write::write_calendar(&path, &feed, force, dry_run)?;
+        super::print(&format!("{:>12} {ics}\n", verb(&outcome, dry_run)))?;
+        if dry_run && matches!(outcome, W::Created | W::Updated) {
+            super::print(&diff(ics, write::current_text(&path)?.as_deref(), &feed, color))?;
+        }
         if let W::Refused(d) = outcome {
             refused.push(d);
         }
@@ -56,6 +49,55 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
         super::tell(&render_human(&refused, false));
         Ok(1)
     }
+}
+
+/// What was done to a file, or with `--dry-run` what would be.
+fn verb(outcome: &W, dry_run: bool) -> &'static str {
+    match (outcome, dry_run) {
+        (W::Created, false) => "created",
+        (W::Updated, false) => "updated",
+        (W::Created, true) => "would create",
+        (W::Updated, true) => "would update",
+        (W::Unchanged, _) => "unchanged",
+        (W::Refused(_), _) => "refused",
+    }
+}
+
+/// A unified diff from the file's text now (`None`: no file, shown as `/dev/null`) to what
+/// would be written, as `git diff` prints it and `git apply` or `patch -p1` reads it from
+/// the vault's folder. Colour, when asked, marks lines only; the text stays the same.
+fn diff(rel: &str, now: Option<&str>, new: &str, color: bool) -> String {
+    let old_name = if now.is_some() { format!("a/{rel}") } else { "/dev/null".to_owned() };
+    let text = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Patience)
+        .diff_lines(now.unwrap_or(""), new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&old_name, &format!("b/{rel}"))
+        .to_string();
+    if !color {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.split_inclusive('\n') {
+        let paint = if line.starts_with("+++") || line.starts_with("---") {
+            "\x1b[1m"
+        } else if line.starts_with('+') {
+            "\x1b[32m"
+        } else if line.starts_with('-') {
+            "\x1b[31m"
+        } else if line.starts_with("@@") {
+            "\x1b[36m"
+        } else {
+            ""
+        };
+        match (paint, line.strip_suffix('\n')) {
+            ("", _) => out.push_str(line),
+            (p, Some(body)) => out.extend([p, body, "\x1b[0m\n"]),
+            (p, None) => out.extend([p, line, "\x1b[0m"]),
+        }
+    }
+    out
 }
 
 /// One line on what needs doing: `8 overdue · 9 due within 7 days · 6 next steps without a date`.
