@@ -1,6 +1,8 @@
 //! Config: optional `rapport.toml` at the vault root → [`Config`], with defaults.
 //!
-//! Every key has a default; an unknown key or a bad value is an error naming its line.
+//! Every key has a default; a bad value is an error naming its line, and an unknown key
+//! is a warning naming its line and the nearest known key (a typo must not pass in
+//! silence, nor stop a vault that a newer rapport's config describes).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -66,6 +68,13 @@ pub struct Config {
     /// Per-code severity; `None` turns the code off.
     pub severity: BTreeMap<Code, Option<Severity>>,
     pub outputs: Outputs,
+    /// Leave the template folders of Obsidian's Templates and Templater plugins out of
+    /// the model and the checks (`skip_templates`, default true).
+    pub skip_templates: bool,
+    /// Those folders, from `.obsidian/` settings, when skipped (vault-relative).
+    pub template_folders: Vec<String>,
+    /// Unknown keys and values that may be typos, as `rapport.toml:LINE:COL: …`.
+    pub warnings: Vec<String>,
 }
 
 impl Default for Config {
@@ -86,6 +95,9 @@ impl Default for Config {
             ignore: Vec::new(),
             severity: BTreeMap::new(),
             outputs: Outputs::default(),
+            skip_templates: true,
+            template_folders: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -106,9 +118,9 @@ pub enum ConfigError {
     Invalid { path: String, line: usize, column: usize, message: String },
 }
 
-// The file's shape. Parsed, then validated into `Config`.
+// The file's shape. Parsed, then validated into `Config`; keys it does not name are
+// collected as warnings.
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct Raw {
     output_dir: Option<String>,
     lang: Option<Parsed<Lang>>,
@@ -119,18 +131,38 @@ struct Raw {
     kinds: Option<BTreeMap<String, BTreeMap<String, Parsed<Kind>>>>,
     properties: Option<BTreeMap<String, String>>,
     ignore: Option<Vec<String>>,
-    severity: Option<BTreeMap<Parsed<Code>, Parsed<SeverityValue>>>,
+    severity: Option<BTreeMap<String, Parsed<SeverityValue>>>,
+    skip_templates: Option<bool>,
     outputs: Option<RawOutputs>,
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct RawOutputs {
     ics: Option<String>,
 }
 
+/// The keys of each table, for unknown-key warnings.
+const TOP_KEYS: &[&str] = &[
+    "output_dir",
+    "lang",
+    "soon_days",
+    "feedback_sla_days",
+    "cadence",
+    "daily_notes",
+    "kinds",
+    "properties",
+    "ignore",
+    "severity",
+    "skip_templates",
+    "outputs",
+];
+const CADENCE_KEYS: &[&str] = &["key", "supporting", "after_project"];
+const DAILY_KEYS: &[&str] = &["folder", "format"];
+const OUTPUTS_KEYS: &[&str] = &["ics"];
+/// `[kinds]` holds these two, and property names (checked against the vault).
+pub const KINDS_KEYS: &[&str] = &["tags", "folders"];
+
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct RawCadence {
     key: Option<Parsed<Cadence>>,
     supporting: Option<Parsed<Cadence>>,
@@ -138,7 +170,6 @@ struct RawCadence {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct RawDaily {
     folder: Option<String>,
     format: Option<String>,
@@ -192,12 +223,49 @@ pub fn load(vault: &Path) -> Result<Config, ConfigError> {
             config.output_dir = normalize_dir(&rel.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/"));
         }
     }
-    // Obsidian's own daily-notes settings, unless the config says otherwise.
-    if let Some((folder, format)) = obsidian_daily_notes(vault) {
-        config.daily_notes.folder = config.daily_notes.folder.or(folder);
-        config.daily_notes.format = config.daily_notes.format.or(format);
-    }
+    complete(vault, &mut config);
     Ok(config)
+}
+
+/// Fills in what the vault's own `.obsidian/` settings say and the config leaves open:
+/// the daily-notes folder and format, and the template folders to skip.
+pub fn complete(vault: &Path, config: &mut Config) {
+    if let Some((folder, format)) = obsidian_daily_notes(vault) {
+        config.daily_notes.folder = config.daily_notes.folder.take().or(folder);
+        config.daily_notes.format = config.daily_notes.format.take().or(format);
+    }
+    if config.skip_templates {
+        config.template_folders = template_folders(vault);
+    }
+}
+
+/// Line and column of `key` in `[table]` of the vault's `rapport.toml` ((1, 1) when
+/// it cannot be found).
+pub fn locate_in_file(vault: &Path, table: &str, key: &str) -> (usize, usize) {
+    let text = std::fs::read_to_string(vault.join(FILE_NAME)).unwrap_or_default();
+    locate(&text, &[table.to_owned()], key)
+}
+
+/// Obsidian's settings files that name template folders: the core Templates plugin's
+/// and Templater's.
+pub const TEMPLATE_SETTINGS: [&str; 2] = [".obsidian/templates.json", ".obsidian/plugins/templater-obsidian/data.json"];
+
+/// The template folders named in `.obsidian/` settings, vault-relative, sorted.
+pub fn template_folders(vault: &Path) -> Vec<String> {
+    let mut out: Vec<String> = TEMPLATE_SETTINGS
+        .iter()
+        .zip(["folder", "templates_folder"])
+        .filter_map(|(file, key)| {
+            let text = std::fs::read_to_string(vault.join(file)).ok()?;
+            let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+            let folder = json.get(key)?.as_str()?.trim().trim_matches('/');
+            // "/" or "" would be the whole vault: not a template folder.
+            (!folder.is_empty()).then(|| folder.to_owned())
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Folder and format from `.obsidian/daily-notes.json`, when it exists and parses.
@@ -215,11 +283,27 @@ fn obsidian_daily_notes(vault: &Path) -> Option<(Option<String>, Option<String>)
 
 /// Parses config text; `path` names the file in errors.
 pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
-    let raw: Raw = toml::from_str(text).map_err(|e| {
+    let mut unknown: Vec<Vec<String>> = Vec::new();
+    let raw: Raw = serde_ignored::deserialize(toml::Deserializer::new(text), |at| {
+        unknown.push(key_path(&at));
+    })
+    .map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
         ConfigError::Invalid { path: path.into(), line, column, message: e.message().trim().to_owned() }
     })?;
     let mut c = Config::default();
+    for at in unknown {
+        let Some((key, tables)) = at.split_last() else { continue };
+        let known = match tables {
+            [] => TOP_KEYS,
+            [t] if t == "cadence" => CADENCE_KEYS,
+            [t] if t == "daily_notes" => DAILY_KEYS,
+            [t] if t == "outputs" => OUTPUTS_KEYS,
+            _ => &[],
+        };
+        c.warnings.push(warning(text, path, tables, key, &format!("unknown key `{key}`"), known));
+    }
+    c.skip_templates = raw.skip_templates.unwrap_or(true);
     if let Some(dir) = raw.output_dir {
         c.output_dir = normalize_dir(&dir);
         if c.output_dir.is_empty() {
@@ -257,6 +341,17 @@ pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
     }
     c.properties =
         raw.properties.unwrap_or_default().into_iter().map(|(k, v)| (k.to_lowercase(), v.to_lowercase())).collect();
+    for (alias, name) in &c.properties {
+        if !crate::vocab::PROPERTIES.contains(&name.as_str()) {
+            let msg = format!("`{alias} = \"{name}\"`: rapport reads no property `{name}`");
+            let tables = ["properties".to_owned()];
+            c.warnings.push(warning_on(text, path, &tables, alias, &msg, name, crate::vocab::PROPERTIES));
+        }
+    }
+    for group in c.kinds.properties.keys().filter(|k| nearest(k, KINDS_KEYS).is_some_and(|(_, d)| d <= 2)) {
+        let msg = format!("`{group}` is read as a property name");
+        c.warnings.push(warning(text, path, &["kinds".into()], group, &msg, KINDS_KEYS));
+    }
     c.ignore = raw.ignore.unwrap_or_default();
     for g in &c.ignore {
         if let Err(e) = globset::Glob::new(g) {
@@ -269,7 +364,18 @@ pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
             });
         }
     }
-    c.severity = raw.severity.unwrap_or_default().into_iter().map(|(k, v)| (k.0, v.0.0)).collect();
+    for (code, Parsed(SeverityValue(sev))) in raw.severity.unwrap_or_default() {
+        match code.parse::<Code>() {
+            Ok(code) => {
+                c.severity.insert(code, sev);
+            }
+            Err(_) => {
+                let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+                let msg = format!("unknown check code `{code}`");
+                c.warnings.push(warning(text, path, &["severity".into()], &code, &msg, &codes));
+            }
+        }
+    }
     if let Some(o) = raw.outputs {
         if o.ics.as_deref().is_some_and(|p| p.trim().is_empty()) {
             let (line, column) = find_key(text, "ics");
@@ -293,6 +399,65 @@ pub fn normalize_dir(dir: &str) -> String {
     let parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
     let joined = parts.join("/");
     if dir.starts_with('/') { format!("/{joined}") } else { joined }
+}
+
+/// A `serde_ignored` path as its table names and key.
+fn key_path(at: &serde_ignored::Path<'_>) -> Vec<String> {
+    use serde_ignored::Path as P;
+    match at {
+        P::Root => Vec::new(),
+        P::Map { parent, key } => {
+            let mut v = key_path(parent);
+            v.push(key.clone());
+            v
+        }
+        P::Seq { parent, .. } | P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
+            key_path(parent)
+        }
+    }
+}
+
+/// The known key nearest to `key` by edit distance, with the distance.
+pub fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<(&'a str, usize)> {
+    known.iter().map(|k| (*k, strsim::levenshtein(&key.to_lowercase(), k))).min_by_key(|&(k, d)| (d, k))
+}
+
+/// A warning about `key` in `tables`, at its line, naming the nearest of `known`.
+fn warning(text: &str, path: &str, tables: &[String], key: &str, what: &str, known: &[&str]) -> String {
+    warning_on(text, path, tables, key, what, key, known)
+}
+
+/// [`warning`] about a value: `probe` is what is compared with `known`.
+fn warning_on(text: &str, path: &str, tables: &[String], key: &str, what: &str, probe: &str, known: &[&str]) -> String {
+    let (line, column) = locate(text, tables, key);
+    let table = if tables.is_empty() { String::new() } else { format!(" in [{}]", tables.join(".")) };
+    let hint = nearest(probe, known).map_or(String::new(), |(k, _)| format!("; the nearest known key is `{k}`"));
+    format!("{path}:{line}:{column}: warning: {what}{table}{hint}")
+}
+
+/// Line and column of `key` in `[tables]` (or a dotted or inline form of it).
+fn locate(text: &str, tables: &[String], key: &str) -> (usize, usize) {
+    let header = format!("[{}]", tables.join("."));
+    let mut in_table = tables.is_empty();
+    let mut first = None;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with('[') {
+            in_table = !tables.is_empty() && t.starts_with(&header);
+            continue;
+        }
+        let bare = t.trim_start_matches(['"', '\'']);
+        let col = line.len() - t.len() + 1;
+        if bare.starts_with(key)
+            && bare[key.len()..].trim_start_matches(['"', '\'']).trim_start().starts_with(['=', '.'])
+        {
+            if in_table {
+                return (i + 1, col);
+            }
+            first.get_or_insert((i + 1, col));
+        }
+    }
+    first.unwrap_or((1, 1))
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -358,6 +523,33 @@ contact-overdue = "error"
         assert_eq!(c.daily_notes.folder.as_deref(), Some("Journal"));
     }
 
+    /// A key rapport does not know, in any table, is a warning at its line that names
+    /// the nearest known key; the rest of the file still counts.
+    #[test]
+    fn unknown_keys_are_warnings_naming_the_nearest_key() {
+        let text = "soon_days = 3\nson_days = 2\n[cadence]\nkeys = \"2w\"\n[daily_notes]\nfolders = \"J\"\n\
+                    [kinds]\nfolder = { \"Clients\" = \"client\" }\n[properties]\npeople = \"whith\"\n\
+                    [severity]\nlink-broke = \"off\"\n";
+        let c = parse(text, "rapport.toml").unwrap();
+        assert_eq!(c.soon_days, 3);
+        assert_eq!(
+            c.warnings,
+            [
+                "rapport.toml:2:1: warning: unknown key `son_days`; the nearest known key is `soon_days`",
+                "rapport.toml:4:1: warning: unknown key `keys` in [cadence]; the nearest known key is `key`",
+                "rapport.toml:6:1: warning: unknown key `folders` in [daily_notes]; the nearest known key is `folder`",
+                "rapport.toml:10:1: warning: `people = \"whith\"`: rapport reads no property `whith` in [properties]; \
+                 the nearest known key is `with`",
+                "rapport.toml:8:1: warning: `folder` is read as a property name in [kinds]; the nearest known key is `folders`",
+                "rapport.toml:12:1: warning: unknown check code `link-broke` in [severity]; the nearest known key is `link-broken`",
+            ]
+        );
+        assert_eq!(
+            parse("soon_days = 3\n[cadence]\nkey = \"2w\"\n", "rapport.toml").unwrap().warnings,
+            Vec::<String>::new()
+        );
+    }
+
     #[test]
     fn output_dir_has_one_spelling() {
         for (written, normal) in [
@@ -379,11 +571,9 @@ contact-overdue = "error"
     #[test]
     fn errors_name_the_line() {
         let cases = [
-            ("soon_days = 3\ncolour = \"red\"\n", 2, "unknown field"),
             ("[cadence]\nkey = \"sometimes\"\n", 2, "not a cadence"),
             ("lang = \"fr\"\n", 1, "unknown lang"),
             ("[kinds]\ncategories = { \"[[X]]\" = \"widget\" }\n", 2, "widget"),
-            ("[severity]\nlink-broke = \"off\"\n", 2, "unknown check code"),
             ("[severity]\nlink-broken = \"loud\"\n", 2, "unknown severity"),
             ("soon_days = -1\n", 1, ""),
             ("ignore = [\"a[\"]\n", 1, "bad ignore glob"),

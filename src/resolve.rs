@@ -186,7 +186,9 @@ impl Index {
             return Resolution { target: Target::Note(from), also: Vec::new() };
         }
         if t.split('/').any(|p| p == ".." || p == ".") {
-            return self.resolve_path(from, t);
+            let from_folder = self.note_keys.get(from).map_or("", |k| folder(k));
+            let target = join(from_folder, t).filter(|p| !p.is_empty()).and_then(|p| self.exact(&p));
+            return Resolution { target: target.unwrap_or(Target::Broken), also: Vec::new() };
         }
         let from_folder = self.note_keys.get(from).map_or("", |k| folder(k));
         let t_md = strip_md(t);
@@ -213,28 +215,48 @@ impl Index {
         if let Some((i, also)) = pick(cands, &self.file_keys, t) {
             return Resolution { target: Target::File(i), also };
         }
+        // An ignored note is listed with the files: `[[Template]]` finds `Template.md`.
+        let t_file = format!("{t_md}.md");
+        let cands = matches(&self.file_keys, self.files_by_name.get(base(&t_file)), &t_file);
+        if let Some((i, also)) = pick(cands, &self.file_keys, &t_file) {
+            return Resolution { target: Target::File(i), also };
+        }
         Resolution { target: Target::Broken, also: Vec::new() }
     }
 
-    /// Resolves a Markdown link path: relative to the linking note, then from the root.
-    /// A path that climbs out of the vault is broken, never looked up outside.
+    /// Resolves a Markdown link path as Obsidian does: relative to the linking note,
+    /// else like a wikilink target (exact path from the root, own folder, shortest path),
+    /// so `![x](diagram.png)` finds `Attachments/diagram.png`. A path that climbs out of
+    /// the vault is broken, never looked up outside.
     pub fn resolve_path(&self, from: usize, target: &str) -> Resolution {
         let t = target_key(target.trim());
-        let from_folder = self.note_keys.get(from).map_or(String::new(), |k| folder(k).to_owned());
+        let from_folder = self.note_keys.get(from).map_or("", |k| folder(k));
         let broken = Resolution { target: Target::Broken, also: Vec::new() };
-        for base_dir in [from_folder.as_str(), ""] {
-            let Some(p) = join(base_dir, &t) else { continue };
-            if p.is_empty() {
-                continue;
-            }
-            if let Some(i) = by_key(&self.note_keys, &self.notes_in_order, strip_md(&p)) {
-                return Resolution { target: Target::Note(i), also: Vec::new() };
-            }
-            if let Some(i) = by_key(&self.file_keys, &self.files_in_order, &p) {
-                return Resolution { target: Target::File(i), also: Vec::new() };
-            }
+        let Some(p) = join(from_folder, &t) else { return broken };
+        if p.is_empty() {
+            return broken;
         }
-        broken
+        if let Some(target) = self.exact(&p) {
+            return Resolution { target, also: Vec::new() };
+        }
+        // `./x` and `../x` are relative by nature: nothing else to try.
+        if t.split('/').any(|part| part == ".." || part == ".") {
+            return broken;
+        }
+        match join("", &t).filter(|p| !p.is_empty()).and_then(|p| self.exact(&p)) {
+            Some(target) => Resolution { target, also: Vec::new() },
+            None => self.resolve_name(from, &t),
+        }
+    }
+
+    /// The note or file at exactly this key (a vault path, `.md` optional for notes; an
+    /// ignored note is listed with the files, so it is found with or without `.md` too).
+    fn exact(&self, p: &str) -> Option<Target> {
+        if let Some(i) = by_key(&self.note_keys, &self.notes_in_order, strip_md(p)) {
+            return Some(Target::Note(i));
+        }
+        let file = |k: &str| by_key(&self.file_keys, &self.files_in_order, k).map(Target::File);
+        file(p).or_else(|| if strip_md(p).len() == p.len() { file(&format!("{p}.md")) } else { None })
     }
 
     /// True when some note's file name (without `.md`) is `name`, in any letter case.
@@ -514,6 +536,30 @@ mod tests {
         assert_eq!(idx.resolve_path(0, "../../x.md").target, Target::Broken);
         assert_eq!(idx.resolve_path(1, "../x.md").target, Target::Broken);
         assert_eq!(idx.resolve_path(1, "doc.pdf").target, Target::File(1));
+    }
+
+    /// Markdown links try the linking note's folder first, then resolve like a wikilink
+    /// target: `![x](diagram.png)` finds `Attachments/diagram.png`.
+    #[test]
+    fn markdown_links_fall_back_to_wikilink_rules() {
+        let notes =
+            vault(&["Notes/Deeper/a.md", "Notes/a.md", "Notes/Acme.md", "Clients/Acme.md", "Other/Beta.md", "x.md"]);
+        let files = vec!["Attachments/diagram.png".to_owned(), "Notes/Deeper/diagram.png".to_owned()];
+        let idx = Index::new(&notes, &files);
+        let at = |from: &str| notes.iter().position(|n| n.path == from).unwrap();
+        let path = |r: Resolution| match r.target {
+            Target::Note(i) => notes[i].path.clone(),
+            Target::File(i) => files[i].clone(),
+            Target::Broken => "broken".into(),
+        };
+        assert_eq!(path(idx.resolve_path(at("x.md"), "diagram.png")), "Attachments/diagram.png");
+        assert_eq!(path(idx.resolve_path(at("Notes/Deeper/a.md"), "diagram.png")), "Notes/Deeper/diagram.png");
+        assert_eq!(path(idx.resolve_path(at("Notes/a.md"), "diagram.png")), "Attachments/diagram.png");
+        assert_eq!(path(idx.resolve_path(at("Notes/a.md"), "Acme.md")), "Notes/Acme.md");
+        assert_eq!(path(idx.resolve_path(at("x.md"), "Beta.md")), "Other/Beta.md");
+        assert_eq!(path(idx.resolve_path(at("x.md"), "Clients/Acme.md")), "Clients/Acme.md");
+        assert_eq!(path(idx.resolve_path(at("Other/Beta.md"), "./Acme.md")), "broken");
+        assert_eq!(path(idx.resolve_path(at("Other/Beta.md"), "../Clients/Acme.md")), "Clients/Acme.md");
     }
 
     /// Markdown links look paths up in key order: every note is found, case and

@@ -1,7 +1,9 @@
 //! Scan stage: walk the vault, read every note in parallel, parse it.
 //!
-//! Hidden entries, the output folder and `ignore` globs are skipped; symlinks are not
-//! followed. Results come back in path order whatever the walk order.
+//! Hidden entries and the output folder are skipped; symlinks are not followed. Notes
+//! under `ignore` globs and template folders are not read, but are listed with the
+//! files, so links to them still resolve. Results come back in path order whatever the
+//! walk order.
 
 use std::path::{Path, PathBuf};
 
@@ -73,9 +75,10 @@ pub struct Filter {
 impl Filter {
     pub fn new(config: &Config) -> Self {
         let mut b = GlobSetBuilder::new();
-        for g in &config.ignore {
+        let templates = config.template_folders.iter().map(|f| format!("{}/**", globset::escape(f)));
+        for g in config.ignore.iter().cloned().chain(templates) {
             // Config validation already rejected bad globs.
-            if let Ok(glob) = Glob::new(g) {
+            if let Ok(glob) = Glob::new(&g) {
                 b.add(glob);
             }
         }
@@ -84,29 +87,33 @@ impl Filter {
 
     /// True when a vault-relative path (with `/`) is read by the scan.
     pub fn wants(&self, rel: &str) -> bool {
+        self.lists(rel) && !self.ignored(rel)
+    }
+
+    /// True when a vault-relative path is listed at all: read, or (under `ignore` or a
+    /// template folder) kept only as a link target.
+    pub fn lists(&self, rel: &str) -> bool {
         let hidden = rel.split('/').any(|part| part.starts_with('.'));
         let name = rel.rsplit('/').next().unwrap_or(rel);
         let output =
             rel == self.output_dir || rel.strip_prefix(self.output_dir.as_str()).is_some_and(|r| r.starts_with('/'));
-        !(hidden || junk(name) || output || self.ignored(rel))
+        !(hidden || junk(name) || output)
     }
 
-    /// [`Filter::wants`] for an entry of a walk whose parent folders it already wants:
+    /// [`Filter::lists`] for an entry of a walk whose parent folders it already lists:
     /// only the entry's own name can make it hidden, junk or the output folder, so the
-    /// relative path is built only when ignore globs need it (or for the output folder).
-    fn wants_entry(&self, vault: &Path, entry: &walkdir::DirEntry) -> bool {
+    /// relative path is built only for a possible output folder.
+    fn lists_entry(&self, vault: &Path, entry: &walkdir::DirEntry) -> bool {
         let name = entry.file_name().to_string_lossy();
         if name.starts_with('.') || junk(&name) {
             return false;
         }
         let maybe_output = self.output_dir.rsplit('/').next() == Some(&*name);
-        if !maybe_output && self.ignore.is_empty() {
-            return true;
-        }
-        relative(vault, entry.path()).is_some_and(|rel| rel != self.output_dir && !self.ignored(&rel))
+        !maybe_output || relative(vault, entry.path()).is_some_and(|rel| rel != self.output_dir)
     }
 
-    fn ignored(&self, rel: &str) -> bool {
+    /// True when a path is under `ignore` or a template folder: listed, not read.
+    pub fn ignored(&self, rel: &str) -> bool {
         !self.ignore.is_empty() && self.ignore.is_match(rel)
     }
 }
@@ -154,9 +161,9 @@ pub fn walk_reporting(vault: &Path, start: &Path, filter: &Filter) -> Result<(Li
     let walker = walker.filter_entry(|e| {
         if e.depth() == 0 {
             // The walk's own start: the vault, or a folder below it checked whole.
-            e.path() == vault || relative(vault, e.path()).is_some_and(|r| filter.wants(&r))
+            e.path() == vault || relative(vault, e.path()).is_some_and(|r| filter.lists(&r))
         } else {
-            filter.wants_entry(vault, e)
+            filter.lists_entry(vault, e)
         }
     });
     let mut unreadable = Vec::new();
@@ -186,7 +193,7 @@ pub fn walk_reporting(vault: &Path, start: &Path, filter: &Filter) -> Result<(Li
             continue;
         }
         let Some(rel) = relative(vault, entry.path()) else { continue };
-        if is_note(&rel) {
+        if is_note(&rel) && !filter.ignored(&rel) {
             notes.push((rel, entry.into_path()));
         } else {
             files.push(rel);
@@ -378,12 +385,25 @@ mod tests {
         let mut found: Vec<&str> =
             notes.iter().map(|(r, _)| r.as_str()).chain(files.iter().map(String::as_str)).collect();
         found.sort_unstable();
-        let mut expected: Vec<&str> = paths.iter().copied().filter(|p| filter.wants(p)).collect();
+        let mut expected: Vec<&str> = paths.iter().copied().filter(|p| filter.lists(p)).collect();
         expected.sort_unstable();
         assert_eq!(found, expected);
         assert_eq!(
             expected,
-            ["CRM.md", "Other/CRM/kept.md", "Reports/CRMx/kept.md", "a.md", "deep/Templates/t.md", "img/logo.png"]
+            [
+                "CRM.md",
+                "Other/CRM/kept.md",
+                "Reports/CRMx/kept.md",
+                "Templates/t.md",
+                "a.md",
+                "deep/Templates/t.md",
+                "deep/a.tmp.md",
+                "img/logo.png"
+            ]
         );
+        // Ignored notes are listed with the files (link targets), not read.
+        let read: Vec<&str> = notes.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(read, ["CRM.md", "Other/CRM/kept.md", "Reports/CRMx/kept.md", "a.md", "deep/Templates/t.md"]);
+        assert!(files.contains(&"Templates/t.md".to_owned()) && files.contains(&"deep/a.tmp.md".to_owned()));
     }
 }

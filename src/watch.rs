@@ -162,10 +162,11 @@ impl State {
     /// (our own writes, hidden and ignored files, editor junk).
     fn concern(&self, path: &Path) -> Option<Concern> {
         let rel = scan::relative(&self.root, path)?;
-        if rel == config::FILE_NAME || rel == DAILY_NOTES_CONFIG {
+        if rel == config::FILE_NAME || rel == DAILY_NOTES_CONFIG || config::TEMPLATE_SETTINGS.contains(&rel.as_str()) {
             Some(Concern::Config)
         } else {
-            (!rel.is_empty() && self.filter.wants(&rel)).then_some(Concern::Vault(rel))
+            // Ignored notes count too: they are link targets.
+            (!rel.is_empty() && self.filter.lists(&rel)).then_some(Concern::Vault(rel))
         }
     }
 
@@ -328,7 +329,7 @@ impl State {
             return change;
         }
         if meta.as_ref().is_some_and(std::fs::Metadata::is_file) {
-            return if scan::is_note(rel) {
+            return if scan::is_note(rel) && !self.filter.ignored(rel) {
                 scan::read_note(rel, path, &self.wanted).map_or(Change::None, |note| upsert(notes, note))
             } else {
                 insert_file(files, rel.to_owned())

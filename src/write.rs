@@ -134,6 +134,53 @@ pub fn output_folder(vault: &Path, output_dir: &str) -> Result<PathBuf, WriteErr
     Ok(path)
 }
 
+/// The frontmatter line of the journal note: the user's as much as rapport's, so it may
+/// live in the output folder.
+pub const JOURNAL_MARKER: &str = "rapport: journal";
+
+/// Notes in the output folder (absolute `out_dir`, vault-relative `output_dir`) that
+/// rapport did not write: without the generated or journal marker, and not at the place
+/// of a generated note (there, [`plan`] refuses them as `generated-edited`). Cards,
+/// bases, canvases and other non-note files are not notes and pass. Sorted paths.
+pub fn foreign_notes(out_dir: &Path, output_dir: &str) -> Vec<String> {
+    let prefix = output_dir.rsplit('/').next().unwrap_or(output_dir);
+    let mut out: Vec<String> = walkdir::WalkDir::new(out_dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .flatten()
+        .filter(|e| e.file_type().is_file() && crate::scan::is_note(&e.file_name().to_string_lossy()))
+        .filter(|e| e.depth() > 1 || !generated_name(&e.file_name().to_string_lossy(), prefix))
+        .filter(|e| !marked(e.path()))
+        .filter_map(|e| crate::scan::relative(out_dir, e.path()).map(|r| format!("{output_dir}/{r}")))
+        .collect();
+    out.sort();
+    out
+}
+
+/// True for the file names rapport gives its two notes: `Reminders.md`, or
+/// `CRM Reminders 2.md` when a user note already has the name.
+fn generated_name(file: &str, prefix: &str) -> bool {
+    let stem = &file[..file.len() - 3];
+    let stem = stem.strip_prefix(prefix).and_then(|s| s.strip_prefix(' ')).unwrap_or(stem);
+    let stem = stem.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end();
+    stem == "Reminders" || stem == "Dashboard"
+}
+
+/// True when a note's frontmatter carries the generated or the journal marker.
+fn marked(path: &Path) -> bool {
+    let Ok(text) = fs::read(path) else { return false };
+    let text = String::from_utf8_lossy(&text);
+    frontmatter::split(&text).is_some_and(|b| b.yaml.lines().any(|l| matches!(l.trim_end(), MARKER | JOURNAL_MARKER)))
+}
+
+/// Creates a file that must not exist yet (`rapport init --write`'s config): never
+/// replaces one, even if it appears between a look and the write.
+pub fn create_new(path: &Path, content: &[u8]) -> Result<(), WriteError> {
+    let mut f = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(io(path))?;
+    f.write_all(content).and_then(|()| f.sync_all()).map_err(io(path))
+}
+
 /// Removes the temporary files no running rapport is writing: those a killed run left
 /// behind. A temporary file's name carries its writer's process id
 /// (`.rapport-PID-XXXXXX.tmp`), so one that another `report` or a `watch` is still

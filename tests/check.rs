@@ -169,7 +169,8 @@ fn hidden_ignored_and_output_folders_are_not_read() {
     write(&v, ".obsidian/x.md", "[[Broken1]]\n");
     write(&v, ".trash/old.md", "[[Broken2]]\n");
     write(&v, "Templates/t.md", "[[Broken3]]\n");
-    write(&v, "CRM/mine.md", "[[Broken4]]\n");
+    // A note the output folder may hold (the journal): not read either.
+    write(&v, "CRM/mine.md", "---\nrapport: journal\n---\n[[Broken4]]\n");
     write(&v, "rapport.toml", "ignore = [\"Templates/**\"]\n");
     let out = rapport(&v, &["check", "--format", "json"]);
     assert!(!stdout(&out).contains("Broken"), "{}", stdout(&out));

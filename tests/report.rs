@@ -95,13 +95,20 @@ fn edited_generated_note_is_refused_and_left_alone() {
 #[test]
 fn user_notes_in_the_output_folder_are_never_touched() {
     let (_t, v) = vault("demo");
-    write(&v, "CRM/My plan.md", "my own note\n");
     write(&v, "CRM/Dashboard.md", "# My dashboard, not rapport's\n");
     let out = report(&v, &[]);
     assert_eq!(code(&out), 1, "a foreign file in the way is refused");
-    assert_eq!(read(&v, "CRM/My plan.md"), "my own note\n");
     assert_eq!(read(&v, "CRM/Dashboard.md"), "# My dashboard, not rapport's\n");
     assert!(read(&v, "CRM/Reminders.md").contains("rapport: generated"));
+    // A note of the user's elsewhere in the output folder: the folder is the wrong
+    // choice (it is not read), an error before anything is written.
+    write(&v, "CRM/My plan.md", "my own note\n");
+    let before = read(&v, "CRM/Reminders.md");
+    let out = rapport(&v, &["report", "--today", "2026-11-24"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("CRM/My plan.md"), "{}", stderr(&out));
+    assert_eq!(read(&v, "CRM/My plan.md"), "my own note\n");
+    assert_eq!(read(&v, "CRM/Reminders.md"), before);
 }
 
 #[test]

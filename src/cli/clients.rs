@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::table::table;
 use super::{Outcome, warn_about};
+use crate::vocab::State;
 
 #[derive(Serialize)]
 struct Row {
@@ -19,6 +20,8 @@ struct Row {
     cadence: Option<String>,
     cadence_days: Option<u32>,
     next_due: Option<String>,
+    /// The first interaction booked after today.
+    scheduled: Option<String>,
     state: &'static str,
     interactions_90d: usize,
     interactions_365d: usize,
@@ -48,6 +51,7 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, json: bool) -> Outcome {
                 cadence: f.cadence.map(|x| x.to_string()),
                 cadence_days: f.cadence.map(|x| x.approx_days()),
                 next_due: f.next_due.map(|d| d.to_string()),
+                scheduled: f.scheduled.map(|d| d.to_string()),
                 state: f.state.as_str(),
                 interactions_90d: f.interactions_90d,
                 interactions_365d: f.interactions_365d,
@@ -76,7 +80,11 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, json: bool) -> Outcome {
                 r.last_contact.clone().unwrap_or_else(dash),
                 r.days_since.map_or_else(dash, |d| d.to_string()),
                 r.cadence.clone().unwrap_or_else(dash),
-                r.next_due.clone().unwrap_or_else(dash),
+                // A scheduled client's next contact is the one booked, not the due date
+                // that booking answers (JSON keeps both).
+                if r.state == State::Scheduled.as_str() { r.scheduled.as_ref() } else { r.next_due.as_ref() }
+                    .cloned()
+                    .unwrap_or_else(dash),
             ]
         })
         .collect();

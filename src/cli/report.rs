@@ -11,6 +11,11 @@ use crate::write::{self, Outcome as W};
 pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool) -> Outcome {
     let vault = super::load(vault_dir)?;
     warn_about(&vault.diagnostics);
+    if vault.graph.clients.is_empty() {
+        // Empty notes would only say "all is well" about nothing.
+        super::print(&super::preflight::no_clients(&vault))?;
+        return Ok(0);
+    }
     let out_dir = write::output_folder(&vault.root, &vault.config.output_dir)?;
     if !dry_run {
         write::clean_temporaries(&out_dir);

@@ -14,6 +14,11 @@ use crate::watch::{Options, run_with};
 
 /// Watches the vault until Ctrl-C, with the real clock (or `--today`) and the terminal.
 pub(super) fn run(vault_dir: &Path, debounce_ms: u64, today: Option<NaiveDate>) -> Outcome {
+    let config = crate::config::load(vault_dir)?;
+    for w in super::preflight::warnings(vault_dir, &config) {
+        super::tell(&format!("{w}\n"));
+    }
+    super::preflight::check_output_folder(vault_dir, &config)?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))

@@ -285,10 +285,12 @@ impl Walker<'_> {
                 if dest.is_empty() || URL_SCHEME.is_match(dest) {
                     return;
                 }
-                let decoded = percent_encoding::percent_decode_str(dest).decode_utf8_lossy();
-                match decoded.split_once('#') {
-                    Some((t, a)) => (t.into(), Some(a.into()), LinkKind::Markdown),
-                    None => (decoded.into(), None, LinkKind::Markdown),
+                // Split first: an encoded `%23` is part of the name, not an anchor.
+                let decode =
+                    |s: &str| -> Box<str> { percent_encoding::percent_decode_str(s).decode_utf8_lossy().into() };
+                match dest.split_once('#') {
+                    Some((t, a)) => (decode(t), Some(decode(a)), LinkKind::Markdown),
+                    None => (decode(dest), None, LinkKind::Markdown),
                 }
             }
             _ => return,
@@ -458,6 +460,10 @@ mod tests {
             parse_note("a.md", "[t](Clients/Acme%20Ltd.md) [w](https://x.org/a.md) [m](mailto:a@b.c) ![p](pic.png)\n");
         assert_eq!(targets(&n), vec!["Clients/Acme Ltd.md", "pic.png"]);
         assert_eq!(n.links[0].kind, LinkKind::Markdown);
+        // Angle-bracket destinations keep their spaces; `%23` is a `#` in the name.
+        let n = parse_note("a.md", "[a](<Clients/Acme Ltd.md>) [b](C%23%20notes.md#Top%20part)\n");
+        assert_eq!(targets(&n), vec!["Clients/Acme Ltd.md", "C# notes.md"]);
+        assert_eq!(n.links[1].anchor.as_deref(), Some("Top part"));
     }
 
     #[test]
