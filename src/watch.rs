@@ -7,6 +7,11 @@
 //! unless every file in it was closed by its writer or renamed into place (a finished
 //! save): then it is read after a few milliseconds. Errors in notes are printed and
 //! never stop the watcher; a bad config is reported and the last good one kept.
+//!
+//! Watch reads what the scan reads: no symlink is watched or read through. When events
+//! were lost (the kernel's queue overflowed, or an error event) or a batch touches a
+//! large share of the vault, the whole vault is read again as `report` reads it. A
+//! generated note removed while watch runs is written again.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -62,9 +67,15 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
         _ => ScanError::Io { path: vault_dir.display().to_string(), source: e },
     })?;
     let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |ev| {
-        let _ = tx.send(ev);
-    })
+    // Symlinks are not followed, as the scan does not follow them: a link to a folder
+    // outside the vault must not be watched, nor read through.
+    let settings = notify::Config::default().with_follow_symlinks(false);
+    let mut watcher = notify::RecommendedWatcher::new(
+        move |ev| {
+            let _ = tx.send(ev);
+        },
+        settings,
+    )
     .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
     watcher
         .watch(&root, RecursiveMode::Recursive)
@@ -73,7 +84,7 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
     let start = Instant::now();
     let config = config::load(&root)?;
     let scanned = scan::scan(&root, &config)?;
-    let vault = Vault::build_for_watch(&root, config, scanned.notes, scanned.files);
+    let vault = Vault::build_for_watch(&root, config, scanned.notes, scanned.files).with_unreadable(scanned.unreadable);
     let (filter, wanted) = (Filter::new(&vault.config), Wanted::new(&vault.config));
     let mut state = State { filter, wanted, memo: Memo::default(), root, vault, today: (opts.today)(), log: opts.log };
     // Temporary files a killed run left behind (never another running writer's).
@@ -84,41 +95,78 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
     state.line(&format!("watching {} notes", state.vault.notes.len()), &written, start);
     state.print_diagnostics(None);
 
-    // Each changed path, and whether its last event finished the change.
+    // Each changed path, and whether its last event finished the change; how many did
+    // not (counted, not searched: a mass edit queues tens of thousands).
     let mut pending: BTreeMap<PathBuf, bool> = BTreeMap::new();
+    let mut unfinished = 0usize;
+    // Events were lost: read the whole vault again. A generated note was removed.
+    let mut lost: Option<&'static str> = None;
+    let mut outputs_gone = false;
     let mut deadline: Option<Instant> = None;
+    // The vault folder and the clock are looked at between batches of events, not per event.
+    let mut looked = Instant::now();
     while !opts.stop.load(Ordering::SeqCst) {
-        let wait = deadline.map_or(Duration::from_millis(250), |d| d.saturating_duration_since(Instant::now()));
-        match rx.recv_timeout(wait.min(Duration::from_millis(250))) {
+        let wait = deadline.map_or(TICK, |d| d.saturating_duration_since(Instant::now()));
+        let idle = match rx.recv_timeout(wait.min(TICK)) {
+            Ok(Ok(event)) if event.need_rescan() => {
+                lost = Some("events were lost (the system's event queue overflowed)");
+                deadline = Some(Instant::now() + opts.debounce);
+                false
+            }
             Ok(Ok(event)) => {
                 // Reads (ours included) change nothing.
                 if let Some(done) = finishes(&event.kind) {
+                    let removal = removes(&event.kind);
                     let mut concerned = false;
-                    for path in event.paths.into_iter().filter(|p| state.concern(p).is_some()) {
-                        pending.insert(path, done);
-                        concerned = true;
+                    for path in event.paths {
+                        if state.concern(&path).is_some() {
+                            if pending.insert(path, done) == Some(false) {
+                                unfinished -= 1;
+                            }
+                            unfinished += usize::from(!done);
+                            concerned = true;
+                        } else if removal && state.is_output(&path) {
+                            outputs_gone = true;
+                            concerned = true;
+                        }
                     }
                     if concerned {
                         // Files their writers have closed or renamed into place can be
-                        // read at once; anything else may still be half written.
-                        let all_done = pending.values().all(|&d| d);
-                        let quiet = if all_done { SETTLE.min(opts.debounce) } else { opts.debounce };
+                        // read at once; anything else may still be half written. Many
+                        // files at once are a checkout or a mass edit still under way:
+                        // wait for it to end, and read it as one batch.
+                        let at_once = unfinished == 0 && pending.len() <= BURST;
+                        let quiet = if at_once { SETTLE.min(opts.debounce) } else { opts.debounce };
                         deadline = Some(Instant::now() + quiet);
                     }
                 }
+                false
             }
-            Ok(Err(e)) => state.say(&format!("watch error: {e}")),
-            Err(RecvTimeoutError::Timeout) => {}
+            Ok(Err(e)) => {
+                state.say(&format!("watch error: {e}"));
+                lost = Some("after a watch error");
+                deadline = Some(Instant::now() + opts.debounce);
+                false
+            }
+            Err(RecvTimeoutError::Timeout) => true,
             Err(RecvTimeoutError::Disconnected) => break,
-        }
-        if !state.root.is_dir() {
+        };
+        let due = deadline.is_some_and(|d| Instant::now() >= d);
+        let look = idle || due || looked.elapsed() >= TICK;
+        if look && !state.root.is_dir() {
             state.say(&format!("the vault folder {} is gone; stopping", state.root.display()));
             return Err(ScanError::NotFound(state.root.display().to_string()).into());
         }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+        if due {
             deadline = None;
-            state.cycle(std::mem::take(&mut pending).into_keys().collect());
+            unfinished = 0;
+            let paths = std::mem::take(&mut pending).into_keys().collect();
+            state.cycle(paths, lost.take(), std::mem::take(&mut outputs_gone));
         }
+        if !look {
+            continue;
+        }
+        looked = Instant::now();
         let today = (opts.today)();
         if today != state.today {
             let start = Instant::now();
@@ -130,6 +178,17 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
     state.say("stopped");
     Ok(())
 }
+
+/// How often the vault folder and the clock are looked at while events stream in.
+const TICK: Duration = Duration::from_millis(250);
+
+/// More changed paths than this in one batch wait for the debounce, finished or not.
+const BURST: usize = 64;
+
+/// A batch touching at least this many paths, and an eighth of the notes or more (a
+/// `sed -i` over the vault, a `git checkout`), is read as `report` reads the vault: a
+/// parallel scan and a full build, faster than folding in the saves one by one.
+const WHOLE_AT: usize = 1000;
 
 /// How long a finished change waits for another event before it is read (an editor
 /// may save twice in a row); unfinished changes wait for the whole debounce.
@@ -147,6 +206,12 @@ fn finishes(kind: &notify::EventKind) -> Option<bool> {
         EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both)) => Some(true),
         _ => Some(false),
     }
+}
+
+/// Whether an event may have taken a file away from its path (removed or renamed).
+fn removes(kind: &notify::EventKind) -> bool {
+    use notify::event::{EventKind, ModifyKind};
+    matches!(kind, EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_)))
 }
 
 /// What a changed path is to the watcher.
@@ -168,6 +233,33 @@ impl State {
             // Ignored notes count too: they are link targets.
             (!rel.is_empty() && self.filter.lists(&rel)).then_some(Concern::Vault(rel))
         }
+    }
+
+    /// True for the output folder, a folder above it, or a note directly in it: their
+    /// removal may have taken a generated note away.
+    fn is_output(&self, path: &Path) -> bool {
+        let Some(rel) = scan::relative(&self.root, path) else { return false };
+        let out = self.vault.config.output_dir.as_str();
+        rel == out
+            || out.strip_prefix(rel.as_str()).is_some_and(|r| r.starts_with('/'))
+            || rel.rsplit_once('/').is_some_and(|(dir, name)| dir == out && scan::is_note(name))
+    }
+
+    /// True when a folder above `rel` (below the vault) is a symlink: the scan does not
+    /// read through it, so neither does watch.
+    fn behind_symlink(&self, rel: &str) -> bool {
+        let mut prefix = self.root.clone();
+        let mut parts = rel.split('/').peekable();
+        while let Some(part) = parts.next() {
+            if parts.peek().is_none() {
+                return false;
+            }
+            prefix.push(part);
+            if std::fs::symlink_metadata(&prefix).is_ok_and(|m| m.file_type().is_symlink()) {
+                return true;
+            }
+        }
+        false
     }
 
     fn say(&mut self, msg: &str) {
@@ -236,8 +328,17 @@ impl State {
     }
 
     /// Applies a batch of changed paths, rebuilds and writes.
-    fn cycle(&mut self, paths: BTreeSet<PathBuf>) {
+    fn cycle(&mut self, paths: BTreeSet<PathBuf>, lost: Option<&str>, outputs_gone: bool) {
         let start = Instant::now();
+        if let Some(why) = lost {
+            self.read_all(start, why);
+            return;
+        }
+        let concerned = paths.iter().filter(|p| self.concern(p).is_some()).count();
+        if concerned >= WHOLE_AT && concerned * 8 >= self.vault.notes.len() {
+            self.read_all(start, &format!("{concerned} paths changed at once"));
+            return;
+        }
         let mut config_changed = false;
         let mut changed: BTreeSet<String> = BTreeSet::new();
         let mut structural = false;
@@ -266,6 +367,7 @@ impl State {
             }
         }
         let mut config = old.config.clone();
+        let mut unreadable = None;
         if config_changed {
             match config::load(&self.root) {
                 Ok(c) if c != config => {
@@ -276,7 +378,7 @@ impl State {
                     self.filter = Filter::new(&config);
                     self.wanted = Wanted::new(&config);
                     match scan::scan(&self.root, &config) {
-                        Ok(s) => (notes, files) = (s.notes, s.files),
+                        Ok(s) => (notes, files, unreadable) = (s.notes, s.files, Some(s.unreadable)),
                         Err(e) => self.say(&format!("error: {e}")),
                     }
                 }
@@ -288,10 +390,20 @@ impl State {
             old.notes = notes;
             old.files = files;
             self.vault = old;
+            if outputs_gone {
+                self.restore_outputs(start);
+            }
             return;
         }
         self.vault = if structural {
-            Vault::build_for_watch(&self.root, config, notes, files)
+            let vault = Vault::build_for_watch(&self.root, config, notes, files);
+            match unreadable {
+                Some(folders) => vault.with_unreadable(folders),
+                None => {
+                    let folders = std::mem::take(&mut old.unreadable);
+                    vault.with_unreadable(folders)
+                }
+            }
         } else {
             // Same notes, same names: keep the link index, resolve only what changed.
             let indices: Vec<usize> =
@@ -311,8 +423,47 @@ impl State {
         self.print_diagnostics(Some(&changed));
     }
 
+    /// Reads the whole vault again, as `report` does, rebuilds and writes.
+    fn read_all(&mut self, start: Instant, why: &str) {
+        let config = match config::load(&self.root) {
+            Ok(c) => c,
+            Err(e) => {
+                self.say(&format!("{e}; keeping the last good config"));
+                self.vault.config.clone()
+            }
+        };
+        match scan::scan(&self.root, &config) {
+            Ok(s) => {
+                self.filter = Filter::new(&config);
+                self.wanted = Wanted::new(&config);
+                self.vault = Vault::build_for_watch(&self.root, config, s.notes, s.files).with_unreadable(s.unreadable);
+            }
+            Err(e) => {
+                self.say(&format!("error: {e}"));
+                return;
+            }
+        }
+        let written = self.write();
+        self.line(&format!("{why}: read all {} notes again", self.vault.notes.len()), &written, start);
+        self.print_diagnostics(None);
+    }
+
+    /// Writes the generated notes again if one was removed.
+    fn restore_outputs(&mut self, start: Instant) {
+        let (reminders, dashboard) = self.vault.generated_paths();
+        if [reminders, dashboard].iter().all(|rel| std::fs::symlink_metadata(self.root.join(rel)).is_ok()) {
+            return;
+        }
+        let written = self.write();
+        self.line("generated notes removed", &written, start);
+    }
+
     /// Brings the cache up to date for one path.
     fn refresh(&self, rel: &str, path: &Path, notes: &mut Vec<Note>, files: &mut Vec<String>) -> Change {
+        if self.behind_symlink(rel) {
+            // Reached through a symlinked folder (made since the scan): not the vault's.
+            return remove_under(notes, files, rel, |_| false);
+        }
         let meta = std::fs::symlink_metadata(path).ok();
         if meta.as_ref().is_some_and(std::fs::Metadata::is_dir) {
             // A folder created, moved in or touched: make the cache below it match the disk.

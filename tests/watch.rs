@@ -338,3 +338,117 @@ fn report_beside_watch_both_succeed() {
     let o = rapport(&v, &["report", "--today", "2026-11-23"]);
     assert_eq!(stdout(&o).matches("unchanged").count(), 2, "{}", stdout(&o));
 }
+
+/// #2: watch reads exactly what the scan reads: nothing through a symlinked folder,
+/// whether the link was there before watch started or made while it runs.
+#[test]
+fn nothing_is_read_through_a_symlinked_folder() {
+    let (t, v) = vault("clients-small");
+    let outside = t.path().join("outside");
+    let later = t.path().join("later");
+    for dir in [&outside, &later] {
+        std::fs::create_dir(dir).unwrap();
+        std::fs::write(dir.join("Keep.md"), "---\ntype: client\n---\n").unwrap();
+    }
+    std::os::unix::fs::symlink(&outside, v.join("Outdir")).unwrap();
+    let w = Watch::start(&v, t.path());
+    std::os::unix::fs::symlink(&later, v.join("Later")).unwrap();
+    // Edits outside the vault, through both links' targets.
+    std::fs::write(outside.join("Outsider.md"), "---\ntype: client\n---\n- 2026-11-20 call\n").unwrap();
+    std::fs::write(later.join("Latecomer.md"), "---\ntype: client\n---\n- 2026-11-20 call\n").unwrap();
+    let mut text = std::fs::read_to_string(outside.join("Keep.md")).unwrap();
+    text.push_str("- 2026-11-21 call\n");
+    std::fs::write(outside.join("Keep.md"), &text).unwrap();
+    // Then a save inside: once it shows, every earlier event has been handled.
+    write(&v, "Clients/Sentinel.md", "---\ntype: client\n---\n");
+    wait_for("a save inside the vault", || row(&v, "Sentinel").is_some());
+    w.settle();
+    let log = w.log();
+    for name in ["Outsider", "Latecomer", "Keep"] {
+        assert!(row(&v, name).is_none(), "{name} read from outside the vault:\n{log}");
+    }
+    assert!(!log.contains("Outdir") && !log.contains("Later/"), "{log}");
+    // And a fresh report agrees.
+    let o = rapport(&v, &["report", "--today", "2026-11-23"]);
+    assert_eq!(stdout(&o).matches("unchanged").count(), 2, "{}", stdout(&o));
+}
+
+/// Stops or resumes a process.
+fn signal(w: &Watch, sig: &str) {
+    let ok = Command::new("kill").arg(format!("-{sig}")).arg(w.child.id().to_string()).status().unwrap();
+    assert!(ok.success());
+}
+
+/// #4: when the kernel's event queue overflows (watch stopped while thousands of files
+/// change), watch reads the whole vault again and says so, instead of staying stale.
+#[test]
+fn an_event_queue_overflow_reads_the_vault_again() {
+    let Some(max) = std::fs::read_to_string("/proc/sys/fs/inotify/max_queued_events")
+        .ok()
+        .and_then(|s| s.trim().parse::<usize>().ok())
+        .filter(|&m| m <= 100_000)
+    else {
+        eprintln!("an_event_queue_overflow: no inotify queue limit low enough to overflow here; skipped");
+        return;
+    };
+    let (t, v) = vault("clients-small");
+    std::fs::create_dir(v.join("Bulk")).unwrap();
+    let w = Watch::start(&v, t.path());
+    signal(&w, "STOP");
+    // Each new file queues several events (create, open, modify, close): more than the
+    // queue holds. The client note comes last, its events certainly lost.
+    for i in 0..max / 2 + 100 {
+        std::fs::write(v.join(format!("Bulk/n{i}.md")), "x\n").unwrap();
+    }
+    write(&v, "Bulk/Overflow Client.md", "---\ntype: client\n---\n- 2026-11-20 call\n");
+    signal(&w, "CONT");
+    wait_within("the rescan", Duration::from_secs(120), || row(&v, "Overflow Client").is_some());
+    // Said on stderr (the events before the overflow may have made a cycle of their own).
+    wait_within("the overflow message", Duration::from_secs(120), || w.log().contains("event queue overflowed"));
+    // A later save is still read.
+    write(&v, "Clients/After.md", "---\ntype: client\n---\n");
+    wait_for("a save after the overflow", || row(&v, "After").is_some());
+}
+
+/// #7: generated notes removed while watch runs are written again at once.
+#[test]
+fn removed_generated_notes_are_written_again() {
+    let (t, v) = vault("clients-small");
+    let w = Watch::start(&v, t.path());
+    let reminders = read(&v, "CRM/Reminders.md");
+    std::fs::remove_file(v.join("CRM/Dashboard.md")).unwrap();
+    wait_for("the dashboard again", || v.join("CRM/Dashboard.md").exists());
+    std::fs::remove_dir_all(v.join("CRM")).unwrap();
+    wait_for("both notes again", || v.join("CRM/Dashboard.md").exists() && v.join("CRM/Reminders.md").exists());
+    w.settle();
+    assert_eq!(read(&v, "CRM/Reminders.md"), reminders);
+    let log = w.log();
+    assert!(cycles(&log).is_empty(), "a removal is no change to the notes:\n{log}");
+    assert!(log.contains("generated notes removed"), "{log}");
+    let o = rapport(&v, &["report", "--today", "2026-11-23"]);
+    assert_eq!(stdout(&o).matches("unchanged").count(), 2, "{}", stdout(&o));
+}
+
+/// A batch touching a large share of the vault is read as `report` reads it: one scan
+/// and one build, not thousands of single refreshes; the result is a fresh report's.
+#[test]
+fn a_mass_edit_is_read_as_a_whole() {
+    let (t, v) = vault("clients-small");
+    for i in 0..1200 {
+        write(&v, &format!("Bulk/n{i}.md"), "x\n");
+    }
+    // A long debounce: the batch is read once the stream of events has ended.
+    let w = Watch::start_with(&v, t.path(), 1000);
+    signal(&w, "STOP");
+    for i in 0..1200 {
+        std::fs::write(v.join(format!("Bulk/n{i}.md")), format!("[[Żagiel 0]] {i}\n")).unwrap();
+    }
+    write(&v, "Bulk/Mass Client.md", "---\ntype: client\n---\n- 2026-11-20 call\n");
+    signal(&w, "CONT");
+    wait_within("the mass edit", Duration::from_secs(120), || row(&v, "Mass Client").is_some());
+    w.settle();
+    assert!(w.log().contains("paths changed at once: read all"), "{}", w.log());
+    assert_eq!(w.interrupt(), 0);
+    let o = rapport(&v, &["report", "--today", "2026-11-23"]);
+    assert_eq!(stdout(&o).matches("unchanged").count(), 2, "{}", stdout(&o));
+}
