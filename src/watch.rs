@@ -437,6 +437,7 @@ impl State {
                 self.filter = Filter::new(&config);
                 self.wanted = Wanted::new(&config);
                 self.vault = Vault::build_for_watch(&self.root, config, s.notes, s.files).with_unreadable(s.unreadable);
+                self.memo.forget();
             }
             Err(e) => {
                 self.say(&format!("error: {e}"));
@@ -450,8 +451,8 @@ impl State {
 
     /// Writes the generated notes again if one was removed.
     fn restore_outputs(&mut self, start: Instant) {
-        let (reminders, dashboard) = self.vault.generated_paths();
-        if [reminders, dashboard].iter().all(|rel| std::fs::symlink_metadata(self.root.join(rel)).is_ok()) {
+        let paths = self.vault.generated_paths();
+        if [paths.reminders, paths.dashboard].iter().all(|rel| std::fs::symlink_metadata(self.root.join(rel)).is_ok()) {
             return;
         }
         let written = self.write();
