@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use super::i18n::{Noun, count, decimal, t, word};
 use super::{Cell, Paths, cadence_text, cell, link};
-use crate::metrics::{ClientFigures, Figures, Reminder};
+use crate::metrics::{ClientFigures, Figures, Portfolio, Reminder};
 use crate::model::Graph;
 use crate::vocab::{Lang, State};
 
@@ -29,12 +29,18 @@ fn num(n: f64) -> String {
 
 /// The body of the dashboard note (no frontmatter).
 pub fn render(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) -> String {
-    let reminders_path = paths.reminders.as_str();
-    let p = &figures.portfolio;
     let mut out = String::new();
     let _ = writeln!(out, "# {} · {}\n", t(lang, "Client dashboard", "Клиенты: сводка"), figures.today);
+    attention(&mut out, g, figures, lang, &paths.reminders);
+    portfolio(&mut out, g, &figures.portfolio, lang);
+    clients(&mut out, g, figures, lang);
+    per_month(&mut out, &figures.portfolio, lang);
+    formats(&mut out, &figures.portfolio, lang);
+    out
+}
 
-    // What needs attention, as callouts.
+/// What needs attention, as callouts.
+fn attention(out: &mut String, g: &Graph, figures: &Figures, lang: Lang, reminders_path: &str) {
     let overdue: Vec<String> =
         figures.clients.iter().filter(|f| f.state == State::Overdue).map(|f| link(&g.clients[f.client].path)).collect();
     let waiting = figures.due.iter().filter(|d| matches!(d.what, Reminder::Feedback { .. })).count();
@@ -70,7 +76,10 @@ pub fn render(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) -> String
         let _ = writeln!(out, "> - {}: {}", t(lang, "Details", "Подробности"), link(reminders_path));
         out.push('\n');
     }
+}
 
+/// The portfolio's figures, as a table.
+fn portfolio(out: &mut String, g: &Graph, p: &Portfolio, lang: Lang) {
     let _ = writeln!(out, "## {}\n", t(lang, "Portfolio", "Портфель"));
     let _ = writeln!(out, "| {} | {} |\n|---|---|", t(lang, "Figure", "Показатель"), t(lang, "Value", "Значение"));
     let joined = |m: &std::collections::BTreeMap<String, usize>| {
@@ -118,7 +127,10 @@ pub fn render(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) -> String
         let _ = writeln!(out, "| {} | {} |", cell(k), cell(&v));
     }
     out.push('\n');
+}
 
+/// One row per client, most urgent state first.
+fn clients(out: &mut String, g: &Graph, figures: &Figures, lang: Lang) {
     let _ = writeln!(out, "## {}\n", t(lang, "Clients", "Клиенты"));
     let head = match lang {
         Lang::En => {
@@ -146,7 +158,10 @@ pub fn render(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) -> String
         out.push_str(&p);
     }
     out.push('\n');
+}
 
+/// Interactions per month, as a bar chart.
+fn per_month(out: &mut String, p: &Portfolio, lang: Lang) {
     let _ = writeln!(out, "## {}\n", t(lang, "Interactions per month", "Контакты по месяцам"));
     let max = p.per_month.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     let months: Vec<String> = p.per_month.iter().map(|(m, _)| format!("\"{}\"", m.format("%Y-%m"))).collect();
@@ -159,7 +174,10 @@ pub fn render(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) -> String
         t(lang, "interactions", "контакты"),
         counts.join(", ")
     );
+}
 
+/// Interaction formats of the last 365 days, as a pie chart.
+fn formats(out: &mut String, p: &Portfolio, lang: Lang) {
     let _ = writeln!(out, "## {}\n", t(lang, "Formats, last 365 days", "Форматы за 365 дней"));
     if p.formats.is_empty() {
         let _ =
@@ -171,7 +189,6 @@ pub fn render(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) -> String
         }
         let _ = writeln!(out, "```");
     }
-    out
 }
 
 /// Appends one row of the client table. Thousands of rows: written in place, one

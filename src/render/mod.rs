@@ -295,3 +295,42 @@ impl Words<'_> {
         push_cadence(out, self.lang, cadence);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::Reminder;
+    use crate::model::Fixture;
+
+    /// Render reads only the graph and the reminder: no vault, resolver or parser.
+    #[test]
+    fn each_reminder_reads_as_a_sentence_from_its_own_data() {
+        let fx = Fixture::new(&[
+            ("Clients/Acme.md", "---\ntype: client\n---\n"),
+            ("People/Anna.md", "---\ntype: person\ncompany: \"[[Acme]]\"\nmoved_to: \"[[Beta]]\"\n---\n"),
+            ("Beta.md", ""),
+            ("Todo.md", "- [ ] ask [[Anna]]\n"),
+        ]);
+        let (g, _) = fx.build(&crate::Config::default());
+        let date = NaiveDate::from_ymd_opt(2026, 11, 20);
+        let due = |what, days| Due { date, days: Some(days), what };
+        let contact = Reminder::Contact { client: 0, cadence: Cadence::days(14), last_contact: None };
+        assert_eq!(
+            describe(&g, Lang::En, &due(contact, -3), Style::Plain),
+            "Contact Acme: overdue by 3 days (2026-11-20) · no contact yet · every 2 weeks"
+        );
+        let s = &g.next_steps[0];
+        let (note, path, line, text) = (s.note, s.path.clone(), s.line, s.text.clone());
+        let step = Reminder::NextStep { client: 0, note, path, line, text };
+        assert_eq!(
+            describe(&g, Lang::En, &due(step, 2), Style::Markdown),
+            "[[Clients/Acme|Acme]]: ask [[People/Anna|Anna]] — in 2 days (2026-11-20) (in [[Todo|Todo]])"
+        );
+        let moved = Reminder::MovedOn { client: Some(0), person: 0 };
+        assert_eq!(
+            describe(&g, Lang::Ru, &due(moved, -5), Style::Plain),
+            "Anna ушёл(ушла) из Acme 2026-11-20 (5 дней назад), теперь в Beta: обновите профиль, \
+             сохраните отношения, присмотритесь к новой компании"
+        );
+    }
+}
