@@ -536,7 +536,7 @@ fn an_unreadable_folder_is_reported() {
     let o = run(&bin, &["check", "--today", "2026-11-20"]).expect("run check");
     assert_no_panic(&o);
     assert!(stdout(&o).contains("People:1:1: error[unreadable]"), "{}\n{}", stdout(&o), stderr(&o));
-    assert!(stderr(&o).contains("3 notes checked: 1 error(s)"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("3 notes checked: 1 error,"), "{}", stderr(&o));
     assert_eq!(code(&o), 1, "an unreadable folder is an error finding");
 
     let o = run(&bin, &["report", "--today", "2026-11-20"]).expect("run report");

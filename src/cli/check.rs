@@ -17,17 +17,34 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, format: FormatArg, fail_on
         diags.retain(|d| !d.code.depends_on_today());
     }
     let base = shown_base(vault_dir);
+    let lang = vault.config.lang;
+    // People read the messages in the vault's language; programs read JSON in English.
+    let told = || rebased(&diags, &base).into_iter().map(|d| super::lang::finding(lang, d)).collect::<Vec<_>>();
     let text = match format {
-        FormatArg::Human => render_human(&rebased(&diags, &base), color_stdout()),
+        FormatArg::Human => render_human(&told(), color_stdout()),
         FormatArg::Json => render_json(&diags, &base),
-        FormatArg::Github => render_github(&rebased(&diags, &base)),
+        FormatArg::Github => render_github(&told()),
     };
     super::print(&text)?;
     let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diags.len() - errors;
     if format == FormatArg::Human {
         let n = vault.notes.len();
-        super::tell(&format!("rapport: {n} notes checked: {errors} error(s), {warnings} warning(s)\n"));
+        use super::lang::count;
+        let line = match lang {
+            crate::vocab::Lang::En => format!(
+                "{} checked: {}, {}",
+                count(lang, n, ["note", "notes"], ["", "", ""]),
+                count(lang, errors, ["error", "errors"], ["", "", ""]),
+                count(lang, warnings, ["warning", "warnings"], ["", "", ""])
+            ),
+            crate::vocab::Lang::Ru => format!(
+                "проверено заметок: {n}; {}, {}",
+                count(lang, errors, ["", ""], ["ошибка", "ошибки", "ошибок"]),
+                count(lang, warnings, ["", ""], ["предупреждение", "предупреждения", "предупреждений"])
+            ),
+        };
+        super::tell(&format!("rapport: {line}\n"));
     }
     let threshold = match fail_on {
         FailOn::Error => Severity::Error,

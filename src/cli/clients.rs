@@ -69,14 +69,15 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, json: bool) -> Outcome {
         return Ok(0);
     }
     let dash = || "—".to_owned();
+    let lang = vault.config.lang;
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
             vec![
                 r.name.clone(),
-                r.tier.to_owned(),
-                r.status.to_owned(),
-                r.state.to_owned(),
+                super::lang::model_word(lang, r.tier),
+                super::lang::model_word(lang, r.status),
+                super::lang::model_word(lang, r.state),
                 r.last_contact.clone().unwrap_or_else(dash),
                 r.days_since.map_or_else(dash, |d| d.to_string()),
                 r.cadence.clone().unwrap_or_else(dash),
@@ -88,9 +89,11 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, json: bool) -> Outcome {
             ]
         })
         .collect();
-    super::print(&table(
+    let header = super::lang::headers(
+        lang,
         &["CLIENT", "TIER", "STATUS", "STATE", "LAST CONTACT", "DAYS", "CADENCE", "NEXT DUE"],
-        &cells,
-    ))?;
+        &["КЛИЕНТ", "УРОВЕНЬ", "СТАТУС", "СОСТОЯНИЕ", "ПОСЛЕДНИЙ КОНТАКТ", "ДНЕЙ", "ПЕРИОДИЧНОСТЬ", "СЛЕДУЮЩИЙ"],
+    );
+    super::print(&table(&header, &cells))?;
     Ok(0)
 }

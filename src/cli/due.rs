@@ -78,11 +78,15 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, format: DueFormat) -> Outc
     warn_about(&vault.diagnostics);
     let figures = vault.figures(today);
     let rows = rows(&vault, &figures);
+    let lang = vault.config.lang;
     match format {
         DueFormat::Json => super::print_json(&rows)?,
         DueFormat::Csv => super::print(&csv(&rows))?,
         DueFormat::Ics => super::print(&vault.calendar(&figures))?,
-        DueFormat::Table if rows.is_empty() => super::print(&format!("Nothing due on {today}.\n"))?,
+        DueFormat::Table if rows.is_empty() => {
+            let nothing = super::lang::t(lang, "Nothing due on", "Ничего не назначено на");
+            super::print(&format!("{nothing} {today}.\n"))?;
+        }
         DueFormat::Table => {
             let cells: Vec<Vec<String>> = rows
                 .iter()
@@ -90,12 +94,13 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, format: DueFormat) -> Outc
                     vec![
                         r.date.clone().unwrap_or_else(|| "—".into()),
                         r.days.map_or_else(|| "—".into(), |d| format!("{d:+}")),
-                        r.kind.to_owned(),
+                        super::lang::kind(lang, r.kind),
                         r.text.clone(),
                     ]
                 })
                 .collect();
-            super::print(&table(&["DATE", "DAYS", "KIND", "WHAT"], &cells))?;
+            let header = super::lang::headers(lang, &["DATE", "DAYS", "KIND", "WHAT"], &["ДАТА", "ДНЕЙ", "ВИД", "ЧТО"]);
+            super::print(&table(&header, &cells))?;
         }
     }
     Ok(0)

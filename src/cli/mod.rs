@@ -5,6 +5,7 @@ mod clients;
 mod due;
 mod help;
 mod init;
+mod lang;
 mod preflight;
 mod report;
 mod table;

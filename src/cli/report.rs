@@ -47,7 +47,7 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
             refused.push(d);
         }
     }
-    super::print(&format!("{}\n", summary(&figures)))?;
+    super::print(&format!("{}\n", summary(&figures, vault.config.lang)))?;
     if refused.is_empty() {
         Ok(0)
     } else {
@@ -106,13 +106,24 @@ fn diff(rel: &str, now: Option<&str>, new: &str, color: bool) -> String {
 }
 
 /// One line on what needs doing: `8 overdue · 9 due within 7 days · 6 next steps without a date`.
-fn summary(figures: &crate::metrics::Figures) -> String {
+fn summary(figures: &crate::metrics::Figures, lang: crate::vocab::Lang) -> String {
     let overdue = figures.due.iter().filter(|d| d.days.is_some_and(|x| x < 0) && d.what.is_urgent()).count();
     let soon = figures.due.iter().filter(|d| d.days.is_some_and(|x| x >= 0) && d.what.is_urgent()).count();
     let undated = figures.due.iter().filter(|d| d.days.is_none()).count();
     let clients = figures.clients.len();
-    format!(
-        "{clients} clients on {}: {overdue} overdue · {soon} due soon · {undated} next steps without a date",
-        figures.today
-    )
+    let count = super::lang::count;
+    match lang {
+        crate::vocab::Lang::En => format!(
+            "{} on {}: {overdue} overdue · {soon} due soon · {} without a date",
+            count(lang, clients, ["client", "clients"], ["", "", ""]),
+            figures.today,
+            count(lang, undated, ["next step", "next steps"], ["", "", ""]),
+        ),
+        crate::vocab::Lang::Ru => format!(
+            "{} на {}: просрочено {overdue} · скоро {soon} · {} без даты",
+            count(lang, clients, ["", ""], ["клиент", "клиента", "клиентов"]),
+            figures.today,
+            count(lang, undated, ["", ""], ["следующий шаг", "следующих шага", "следующих шагов"]),
+        ),
+    }
 }
