@@ -588,4 +588,33 @@ contact-overdue = "error"
             }
         }
     }
+
+    /// The README's `rapport.toml` example shows every key rapport reads, from the same
+    /// tables that name unknown keys, and raises no warning.
+    #[test]
+    fn readme_example_shows_every_key() {
+        let readme = include_str!("../README.md");
+        let section = readme.split_once("## Your vault").expect("the config section").1;
+        let example = section.split_once("```toml\n").expect("a toml block").1.split_once("```").unwrap().0;
+        let c = parse(example, "README.md").expect("the example parses");
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+        // The keys set in each table of the example ("" for the top level).
+        let mut set: Vec<(String, String)> = Vec::new();
+        let mut table = String::new();
+        for line in example.lines().map(str::trim) {
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
+                table = name.to_owned();
+                set.push((String::new(), table.clone()));
+            } else if let Some((key, _)) = line.split_once('=') {
+                set.push((table.clone(), key.trim().to_owned()));
+            }
+        }
+        let tables =
+            [("", TOP_KEYS), ("cadence", CADENCE_KEYS), ("daily_notes", DAILY_KEYS), ("outputs", OUTPUTS_KEYS)];
+        for (name, keys) in tables.into_iter().chain([("kinds", KINDS_KEYS)]) {
+            for key in keys {
+                assert!(set.contains(&(name.to_owned(), (*key).to_owned())), "[{name}] {key} missing from the README");
+            }
+        }
+    }
 }

@@ -171,8 +171,12 @@ mod tests {
     /// Every example in the help parses with the command line it documents.
     #[test]
     fn examples_parse() {
-        for text in [REPORT, CHECK, WATCH, DUE, CLIENTS, COMPLETIONS, MAN, super::super::EXAMPLES] {
+        let cli = command();
+        let after = cli.get_subcommands().chain([&cli]).filter_map(|c| c.get_after_long_help().or(c.get_after_help()));
+        let mut checked = 0;
+        for text in after.map(ToString::to_string) {
             for line in text.lines().map(str::trim_start).filter(|l| l.starts_with("rapport ")) {
+                checked += 1;
                 // The command ends at a pipe, a redirection or the two spaces before its gloss.
                 let cmd = line.split(['|', '>']).next().unwrap().split("  ").next().unwrap();
                 let args = cmd.split_whitespace().map(|a| a.replace('~', "/home/u"));
@@ -180,6 +184,7 @@ mod tests {
                 assert!(parsed.is_ok(), "`{cmd}`: {}", parsed.unwrap_err());
             }
         }
+        assert!(checked >= 20, "{checked} examples");
     }
 
     #[test]
