@@ -3,6 +3,7 @@
 //! The pipeline runs one way: [`scan`] → [`parse`] → [`resolve`] → [`model`] →
 //! [`metrics`] → [`render`] → [`write`]. `check` and `watch` sit on top.
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
@@ -70,12 +71,18 @@ impl Vault {
         Self::load_with(root, config)
     }
 
-    /// Reads the whole vault with a given config.
-    pub fn load_with(root: &Path, config: Config) -> Result<Vault, Error> {
+    /// Reads the whole vault with a given config; with `use_cache`, unchanged notes come
+    /// from the parse cache outside the vault ([`cache`]), which is then brought up to date.
+    pub fn load_with_cache(root: &Path, config: Config, use_cache: bool) -> Result<Vault, Error> {
         let t = std::time::Instant::now();
-        let scanned = scan::scan(root, &config)?;
+        let scanned = scan::scan_cached(root, &config, use_cache)?;
         timing("scan+parse", t);
         Ok(Self::build(root, config, scanned.notes, scanned.files).with_unreadable(scanned.unreadable))
+    }
+
+    /// Reads the whole vault with a given config.
+    pub fn load_with(root: &Path, config: Config) -> Result<Vault, Error> {
+        Self::load_with_cache(root, config, false)
     }
 
     /// Records the folders the scan could not read: their notes are missing.

@@ -11,6 +11,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::cache;
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::{Note, parse_bytes};
@@ -212,10 +213,81 @@ pub fn is_note(rel: &str) -> bool {
 
 /// Walks and parses the whole vault.
 pub fn scan(vault: &Path, config: &Config) -> Result<Scanned, ScanError> {
+    scan_cached(vault, config, false)
+}
+
+/// Walks and parses the whole vault; with `use_cache`, unchanged notes' facts come from
+/// the parse cache ([`crate::cache`]), and the cache is written again when anything changed.
+pub fn scan_cached(vault: &Path, config: &Config, use_cache: bool) -> Result<Scanned, ScanError> {
+    // Before any note is looked at: notes changed in this clock tick are not trusted later.
+    let start = cache::now();
     let t = std::time::Instant::now();
     let ((paths, files), unreadable) = walk_reporting(vault, vault, &Filter::new(config))?;
     crate::timing::timing("walk", t);
-    Ok(Scanned { notes: read_notes(&paths, &Wanted::new(config)), files, unreadable })
+    let wanted = Wanted::new(config);
+    let ctx = if use_cache { cache::Context::new(vault, kept_fingerprint(config)) } else { None };
+    let Some(ctx) = ctx else { return Ok(Scanned { notes: read_notes(&paths, &wanted), files, unreadable }) };
+    Ok(Scanned { notes: read_notes_cached(&paths, &wanted, &ctx, start), files, unreadable })
+}
+
+/// What [`Wanted`] keeps depends on these config keys: a cache made under others is not used.
+fn kept_fingerprint(config: &Config) -> u64 {
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    for k in config.properties.keys().chain(config.kinds.properties.keys()) {
+        h.update(k.as_bytes());
+        h.update([0]);
+    }
+    let d = h.finalize();
+    u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
+}
+
+/// A note read or decoded: its stamp (none when unreadable), and its cached facts on a hit.
+type ReadNote<'a> = (Note, Option<cache::Stamp>, Option<&'a [u8]>);
+
+/// [`read_notes`] through the cache: a note whose stamp matches its entry is decoded, the
+/// others are read; then the cache is written again unless every note was a hit.
+fn read_notes_cached(
+    paths: &[(String, PathBuf)],
+    wanted: &Wanted,
+    ctx: &cache::Context,
+    start: (i64, u32),
+) -> Vec<Note> {
+    let t = std::time::Instant::now();
+    let loaded = cache::Loaded::read(ctx);
+    crate::timing::timing("cache read", t);
+    let t = std::time::Instant::now();
+    let read: Vec<Option<ReadNote<'_>>> = paths
+        .par_iter()
+        .map(|(rel, path)| {
+            if let Some(loaded) = &loaded {
+                let stamp =
+                    std::fs::symlink_metadata(path).ok().filter(|m| m.is_file()).and_then(|m| cache::Stamp::of(&m));
+                if let Some((note, blob)) = stamp.and_then(|s| loaded.get(rel, &s)) {
+                    return Some((note, stamp, Some(blob)));
+                }
+            }
+            let (note, stamp) = read_note_stamped(rel, path, wanted)?;
+            Some((note, stamp, None))
+        })
+        .collect();
+    let hits = read.iter().flatten().filter(|r| r.2.is_some()).count();
+    crate::timing::timing(&format!("read+decode (cache {hits}/{})", read.len()), t);
+    if loaded.as_ref().is_none_or(|l| hits != read.len() || hits != l.len()) {
+        let t = std::time::Instant::now();
+        let entries: Vec<cache::Entry<'_>> = read
+            .par_iter()
+            .flatten()
+            .filter_map(|(note, stamp, blob)| {
+                let blob =
+                    blob.map_or_else(|| std::borrow::Cow::Owned(cache::encode(note)), std::borrow::Cow::Borrowed);
+                Some((note.path.as_str(), (*stamp)?, blob))
+            })
+            .collect();
+        cache::write(ctx, start, &entries);
+        crate::timing::timing("cache write", t);
+    }
+    read.into_iter().flatten().map(|(note, _, _)| note).collect()
 }
 
 /// Reads and parses notes in parallel, keeping their order.
@@ -235,6 +307,13 @@ pub fn read_notes(paths: &[(String, PathBuf)], wanted: &Wanted) -> Vec<Note> {
 /// and without blocking (a FIFO put in its place must not hang the scan), and its bytes
 /// go into a buffer each thread reuses, so the text of 50,000 notes is never allocated.
 pub fn read_note(rel: &str, path: &Path, wanted: &Wanted) -> Option<Note> {
+    read_note_stamped(rel, path, wanted).map(|(note, _)| note)
+}
+
+/// [`read_note`], with the stamp of the bytes read (from the open file, before reading:
+/// a change during the read gives the next run another stamp). No stamp for a note that
+/// could not be read.
+fn read_note_stamped(rel: &str, path: &Path, wanted: &Wanted) -> Option<(Note, Option<cache::Stamp>)> {
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
@@ -246,18 +325,23 @@ pub fn read_note(rel: &str, path: &Path, wanted: &Wanted) -> Option<Note> {
     let mut file = match open_note(path) {
         Ok(file) => file,
         Err(e) if gone(&e) => return None,
-        Err(e) => return Some(unreadable(format!("cannot read: {e}"))),
+        Err(e) => return Some((unreadable(format!("cannot read: {e}")), None)),
     };
-    let len = match file.metadata() {
-        Err(e) => return Some(unreadable(format!("cannot read: {e}"))),
+    let meta = file.metadata();
+    let stamp = meta.as_ref().ok().and_then(cache::Stamp::of);
+    let len = match meta {
+        Err(e) => return Some((unreadable(format!("cannot read: {e}")), None)),
         // Replaced since the walk by a folder or a FIFO: no longer a note.
         Ok(m) if !m.is_file() => return None,
         Ok(m) if m.len() > MAX_NOTE_BYTES => {
-            return Some(unreadable(format!(
-                "note is {} MiB, over the {} MiB limit; skipped",
-                m.len() >> 20,
-                MAX_NOTE_BYTES >> 20
-            )));
+            return Some((
+                unreadable(format!(
+                    "note is {} MiB, over the {} MiB limit; skipped",
+                    m.len() >> 20,
+                    MAX_NOTE_BYTES >> 20
+                )),
+                stamp,
+            ));
         }
         Ok(m) => usize::try_from(m.len()).unwrap_or(0),
     };
@@ -272,10 +356,10 @@ pub fn read_note(rel: &str, path: &Path, wanted: &Wanted) -> Option<Note> {
                 if bytes.capacity() > KEPT_BUFFER_BYTES {
                     *bytes = Vec::new();
                 }
-                Some(note)
+                Some((note, stamp))
             }
             Err(e) if gone(&e) => None,
-            Err(e) => Some(unreadable(format!("cannot read: {e}"))),
+            Err(e) => Some((unreadable(format!("cannot read: {e}")), None)),
         }
     })
 }

@@ -33,6 +33,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "RAPPORT_VAULT", value_name = "DIR")]
     pub vault: Option<PathBuf>,
 
+    /// Read every note instead of reusing the parse cache, and leave the cache as it is
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -222,6 +226,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         }
     };
     let vault = cli.vault.clone().unwrap_or_else(|| PathBuf::from("."));
+    NO_CACHE.store(cli.no_cache, std::sync::atomic::Ordering::Relaxed);
     let result = match cli.command {
         Command::Report { day, dry_run, force } => report::run(&vault, day.get(), dry_run, force),
         Command::Check { day, format, fail_on, skip_dated } => {
@@ -256,12 +261,16 @@ fn load(dir: &std::path::Path) -> Result<std::mem::ManuallyDrop<crate::Vault>, E
         tell(&format!("{w}\n"));
     }
     preflight::check_output_folder(dir, &config)?;
-    let vault = crate::Vault::load_with(dir, config)?;
+    let use_cache = !NO_CACHE.load(std::sync::atomic::Ordering::Relaxed);
+    let vault = crate::Vault::load_with_cache(dir, config, use_cache)?;
     for w in preflight::unused_property_warnings(&vault) {
         tell(&format!("{w}\n"));
     }
     Ok(std::mem::ManuallyDrop::new(vault))
 }
+
+/// `--no-cache`, set once from the command line before any command runs.
+static NO_CACHE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Writes a command's output to stdout. A reader that stops early (`rapport due | head`)
 /// just ends the output, as it ends `cat`'s, and the command's exit code stands; any

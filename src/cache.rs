@@ -1,0 +1,630 @@
+//! A persistent cache of parsed notes, outside the vault.
+//!
+//! A run that finds a note unchanged since the run that cached it takes the note's
+//! parsed facts from the cache instead of reading and parsing its text. The cache is one
+//! file per vault in the platform's cache folder (`$XDG_CACHE_HOME/rapport/` or
+//! `~/.cache/rapport/` on Linux, `~/Library/Caches/rapport/` on macOS, `%LOCALAPPDATA%`
+//! on Windows), named after a hash of the vault's canonical path. Nothing is written
+//! into the vault.
+//!
+//! Trust. An entry is used only when the note's size, modification time (to the
+//! nanosecond) and inode all match, and the file's magic, format version, rapport
+//! version, vault path, the set of properties kept and a checksum of every byte all
+//! match; otherwise the whole file is ignored and rebuilt, never partly trusted. A note
+//! whose modification time falls within [`RACY_SLACK`] of the start of the run that
+//! cached it is *racily clean*, as git calls it: it could have been changed again in the
+//! same tick of a coarse file clock, after it was read, without its time changing. Such
+//! entries are read again, never trusted.
+//!
+//! Layout (integers as LEB128 varints, strings as a length and UTF-8 bytes):
+//! `MAGIC`, format version, rapport version, canonical vault path, kept-properties
+//! fingerprint (u64), run start (seconds, nanoseconds), entry count, then per entry: the
+//! note's relative path, size, modification time (seconds as zig-zag, nanoseconds),
+//! inode and the length of its facts; then the facts of every entry, in order; then a
+//! CRC-32 of everything before it (4 bytes, little-endian).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use chrono::NaiveDate;
+use thin_vec::ThinVec;
+
+use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::parse::{Field, Link, LinkKind, LogEntry, Note, Property, Task, TaskStatus, Value};
+
+const MAGIC: &[u8] = b"rapport parse cache\n";
+/// Bumped whenever the layout or what the parser produces for the same bytes changes.
+pub const FORMAT_VERSION: u64 = 1;
+/// Modification times this close to (or after) the caching run's start are not trusted:
+/// two seconds covers the coarsest common file clock (FAT's).
+pub const RACY_SLACK: Duration = Duration::from_secs(2);
+
+/// What identifies a note's bytes without reading them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub size: u64,
+    pub mtime_secs: i64,
+    pub mtime_nanos: u32,
+    pub inode: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file's metadata (`None` where the platform gives no modification time).
+    pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(Stamp {
+                size: meta.len(),
+                mtime_secs: meta.mtime(),
+                mtime_nanos: u32::try_from(meta.mtime_nsec()).ok()?,
+                inode: meta.ino(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let since = meta.modified().ok()?.duration_since(SystemTime::UNIX_EPOCH).ok()?;
+            Some(Stamp {
+                size: meta.len(),
+                mtime_secs: i64::try_from(since.as_secs()).ok()?,
+                mtime_nanos: since.subsec_nanos(),
+                inode: 0,
+            })
+        }
+    }
+
+    /// True when the note may have changed within its clock's tick after `start`'s read.
+    fn racy(&self, start: (i64, u32)) -> bool {
+        let slack = i64::try_from(RACY_SLACK.as_secs()).unwrap_or(i64::MAX);
+        (self.mtime_secs, self.mtime_nanos) >= (start.0.saturating_sub(slack), start.1)
+    }
+}
+
+/// The cache file of a vault, when the platform has a cache folder.
+pub fn path_for(vault: &Path) -> Option<PathBuf> {
+    let canonical = std::fs::canonicalize(vault).ok()?;
+    let dir = dirs::cache_dir()?.join("rapport");
+    Some(dir.join(format!("{}.cache", hex16(&key_of(&canonical)))))
+}
+
+fn key_of(canonical: &Path) -> Vec<u8> {
+    canonical.to_string_lossy().as_bytes().to_vec()
+}
+
+fn hex16(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(bytes);
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Seconds and nanoseconds since the epoch (negative times clamp to 0).
+pub fn now() -> (i64, u32) {
+    let d = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    (i64::try_from(d.as_secs()).unwrap_or(i64::MAX), d.subsec_nanos())
+}
+
+/// A cache file read and checked: its entries, by relative path, pointing into its bytes.
+pub struct Loaded {
+    bytes: Vec<u8>,
+    entries: HashMap<Box<str>, (Stamp, std::ops::Range<usize>)>,
+    start: (i64, u32),
+}
+
+/// Identifies what a cache holds besides the notes' bytes: the vault and the properties
+/// the model keeps (a cache made under another config is not reused).
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub file: PathBuf,
+    pub vault: Vec<u8>,
+    pub kept: u64,
+}
+
+impl Context {
+    pub fn new(vault: &Path, kept: u64) -> Option<Context> {
+        let file = path_for(vault)?;
+        let vault = key_of(&std::fs::canonicalize(vault).ok()?);
+        Some(Context { file, vault, kept })
+    }
+}
+
+impl Loaded {
+    /// Reads and checks the cache file; `None` when it is missing, unreadable, corrupt,
+    /// truncated, of another version or of another vault or config.
+    pub fn read(ctx: &Context) -> Option<Loaded> {
+        let bytes = std::fs::read(&ctx.file).ok()?;
+        Self::parse(bytes, ctx)
+    }
+
+    fn parse(bytes: Vec<u8>, ctx: &Context) -> Option<Loaded> {
+        let body_len = bytes.len().checked_sub(4)?;
+        let (body, sum) = bytes.split_at(body_len);
+        if crc32fast::hash(body).to_le_bytes() != sum {
+            return None;
+        }
+        let mut r = Reader { b: body, at: 0 };
+        if r.take(MAGIC.len())? != MAGIC
+            || r.u64()? != FORMAT_VERSION
+            || r.str()? != env!("CARGO_PKG_VERSION")
+            || r.bytes()? != ctx.vault.as_slice()
+            || r.u64()? != ctx.kept
+        {
+            return None;
+        }
+        let start = (r.i64()?, r.u32()?);
+        let count = r.usize()?;
+        let mut table = Vec::with_capacity(count.min(body.len() / 8));
+        for _ in 0..count {
+            let rel = r.str()?;
+            let stamp = Stamp { size: r.u64()?, mtime_secs: r.i64()?, mtime_nanos: r.u32()?, inode: r.u64()? };
+            table.push((rel, stamp, r.usize()?));
+        }
+        let mut at = r.at;
+        let mut entries = HashMap::with_capacity(table.len());
+        for (rel, stamp, len) in table {
+            let end = at.checked_add(len).filter(|&e| e <= body.len())?;
+            entries.insert(rel.into(), (stamp, at..end));
+            at = end;
+        }
+        (at == body.len()).then_some(Loaded { bytes, entries, start })
+    }
+
+    /// The cached facts of `rel`, when its stamp matches and it is not racily clean.
+    pub fn get(&self, rel: &str, stamp: &Stamp) -> Option<(Note, &[u8])> {
+        let (cached, range) = self.entries.get(rel)?;
+        if cached != stamp || cached.racy(self.start) {
+            return None;
+        }
+        let blob = self.bytes.get(range.clone())?;
+        Some((decode(rel, blob)?, blob))
+    }
+
+    /// How many notes the cache holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when the cache holds no note.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// One note's entry for a new cache file: its stamp and its encoded facts.
+pub type Entry<'a> = (&'a str, Stamp, std::borrow::Cow<'a, [u8]>);
+
+/// Writes a new cache file for a run that started at `start` (atomically: a temporary
+/// file renamed over the old one, so a concurrent run reads one or the other). Errors
+/// are ignored: a cache that cannot be written only makes the next run slower.
+pub fn write(ctx: &Context, start: (i64, u32), entries: &[Entry<'_>]) {
+    let mut w = Writer::default();
+    w.raw(MAGIC);
+    w.u64(FORMAT_VERSION);
+    w.str(env!("CARGO_PKG_VERSION"));
+    w.bytes(&ctx.vault);
+    w.u64(ctx.kept);
+    w.i64(start.0);
+    w.u64(u64::from(start.1));
+    w.usize(entries.len());
+    for (rel, s, blob) in entries {
+        w.str(rel);
+        w.u64(s.size);
+        w.i64(s.mtime_secs);
+        w.u64(u64::from(s.mtime_nanos));
+        w.u64(s.inode);
+        w.usize(blob.len());
+    }
+    let mut out = w.0;
+    out.reserve(entries.iter().map(|e| e.2.len()).sum::<usize>() + 4);
+    for (_, _, blob) in entries {
+        out.extend_from_slice(blob);
+    }
+    let sum = crc32fast::hash(&out);
+    out.extend_from_slice(&sum.to_le_bytes());
+    let Some(dir) = ctx.file.parent() else { return };
+    let _ = std::fs::create_dir_all(dir).and_then(|()| {
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        std::io::Write::write_all(&mut tmp, &out)?;
+        tmp.persist(&ctx.file).map(drop).map_err(|e| e.error)
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Encoding of one note's facts. Every list and string is length-prefixed; the reader
+// checks every length against what is left and returns `None` at the first mismatch.
+
+/// Encodes a note's facts (everything but its path, which is the entry's key).
+pub fn encode(note: &Note) -> Vec<u8> {
+    let Note { path: _, props, tags, aliases, links, fields, tasks, log, headings, blocks, diagnostics } = note;
+    let mut w = Writer::default();
+    w.usize(props.len());
+    for Property { key, value, line } in props {
+        w.str(key);
+        w.value(value);
+        w.u32(*line);
+    }
+    w.strs(tags);
+    w.strs(aliases);
+    w.usize(links.len());
+    for Link { target, anchor, kind, property, line, column } in links {
+        w.str(target);
+        w.opt_str(anchor.as_deref());
+        w.u64(match kind {
+            LinkKind::Wiki => 0,
+            LinkKind::Embed => 1,
+            LinkKind::Markdown => 2,
+        });
+        w.opt_str(property.as_deref());
+        w.u32(*line);
+        w.u32(*column);
+    }
+    w.usize(fields.len());
+    for Field { key, value, line, standalone } in fields {
+        w.str(key);
+        w.str(value);
+        w.u32(*line);
+        w.u64(u64::from(*standalone));
+    }
+    w.usize(tasks.len());
+    for t in tasks {
+        let Task { line, text, status, due, scheduled, start, created, done, cancelled, recurrence, links } = t;
+        w.u32(*line);
+        w.str(text);
+        w.u64(match status {
+            None => 0,
+            Some(TaskStatus::Open) => 1,
+            Some(TaskStatus::Done) => 2,
+            Some(TaskStatus::Cancelled) => 3,
+        });
+        for d in [due, scheduled, start, created, done, cancelled] {
+            w.date(*d);
+        }
+        w.opt_str(recurrence.as_deref());
+        w.indices(links);
+    }
+    w.usize(log.len());
+    for LogEntry { date, format, text, line, heading, links } in log {
+        w.date(Some(*date));
+        w.opt_str(format.as_deref());
+        w.str(text);
+        w.u32(*line);
+        w.u64(u64::from(*heading));
+        w.indices(links);
+    }
+    w.strs(headings);
+    w.strs(blocks);
+    w.usize(diagnostics.len());
+    for Diagnostic { path: _, line, column, severity, code, message, hint } in diagnostics {
+        w.u32(*line);
+        w.u32(*column);
+        w.u64(u64::from(*severity == Severity::Error));
+        w.str(code.as_str());
+        w.str(message);
+        w.opt_str(hint.as_deref());
+    }
+    w.0
+}
+
+/// Decodes what [`encode`] wrote; `None` for anything else.
+pub fn decode(path: &str, blob: &[u8]) -> Option<Note> {
+    let mut r = Reader { b: blob, at: 0 };
+    let mut note = Note { path: path.to_owned(), ..Note::default() };
+    note.props = r.list(|r| Some(Property { key: r.string()?, value: r.value(0)?, line: r.u32()? }))?;
+    note.tags = r.list(Reader::string)?;
+    note.aliases = r.list(Reader::string)?;
+    note.links = r.list(|r| {
+        Some(Link {
+            target: r.str()?.into(),
+            anchor: r.opt_str()?.map(Into::into),
+            kind: match r.u64()? {
+                0 => LinkKind::Wiki,
+                1 => LinkKind::Embed,
+                2 => LinkKind::Markdown,
+                _ => return None,
+            },
+            property: r.opt_str()?.map(Into::into),
+            line: r.u32()?,
+            column: r.u32()?,
+        })
+    })?;
+    note.fields =
+        r.list(|r| Some(Field { key: r.string()?, value: r.string()?, line: r.u32()?, standalone: r.bool()? }))?;
+    note.tasks = r.list(|r| {
+        let line = r.u32()?;
+        let text = r.string()?;
+        let status = match r.u64()? {
+            0 => None,
+            1 => Some(TaskStatus::Open),
+            2 => Some(TaskStatus::Done),
+            3 => Some(TaskStatus::Cancelled),
+            _ => return None,
+        };
+        let [due, scheduled, start, created, done, cancelled] =
+            [r.date()?, r.date()?, r.date()?, r.date()?, r.date()?, r.date()?];
+        let recurrence = r.opt_str()?.map(str::to_owned);
+        let links = r.indices()?;
+        Some(Task { line, text, status, due, scheduled, start, created, done, cancelled, recurrence, links })
+    })?;
+    note.log = r.list(|r| {
+        Some(LogEntry {
+            date: r.date()??,
+            format: r.opt_str()?.map(str::to_owned),
+            text: r.string()?,
+            line: r.u32()?,
+            heading: r.bool()?,
+            links: r.indices()?,
+        })
+    })?;
+    note.headings = r.list(Reader::string)?;
+    note.blocks = r.list(Reader::string)?;
+    note.diagnostics = r.list(|r| {
+        let (line, column) = (r.u32()?, r.u32()?);
+        let severity = if r.bool()? { Severity::Error } else { Severity::Warning };
+        let code: Code = r.str()?.parse().ok()?;
+        let message = r.string()?;
+        let hint = r.opt_str()?.map(str::to_owned);
+        Some(Diagnostic { path: path.to_owned(), line, column, severity, code, message, hint })
+    })?;
+    (r.at == blob.len()).then_some(note)
+}
+
+#[derive(Default)]
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn raw(&mut self, b: &[u8]) {
+        self.0.extend_from_slice(b);
+    }
+
+    fn u64(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.0.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.0.push(v as u8);
+    }
+
+    fn usize(&mut self, v: usize) {
+        self.u64(v as u64);
+    }
+
+    fn u32(&mut self, v: u32) {
+        self.u64(u64::from(v));
+    }
+
+    fn i64(&mut self, v: i64) {
+        self.u64(((v << 1) ^ (v >> 63)) as u64);
+    }
+
+    fn bytes(&mut self, b: &[u8]) {
+        self.usize(b.len());
+        self.raw(b);
+    }
+
+    fn str(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+
+    fn opt_str(&mut self, s: Option<&str>) {
+        match s {
+            None => self.u64(0),
+            Some(s) => {
+                self.usize(s.len() + 1);
+                self.raw(s.as_bytes());
+            }
+        }
+    }
+
+    fn strs(&mut self, v: &[String]) {
+        self.usize(v.len());
+        v.iter().for_each(|s| self.str(s));
+    }
+
+    fn indices(&mut self, v: &[usize]) {
+        self.usize(v.len());
+        v.iter().for_each(|&i| self.usize(i));
+    }
+
+    fn date(&mut self, d: Option<NaiveDate>) {
+        use chrono::Datelike as _;
+        match d {
+            None => self.u64(0),
+            Some(d) => self.i64(i64::from(d.num_days_from_ce()) * 2 + 1),
+        }
+    }
+
+    fn value(&mut self, v: &Value) {
+        match v {
+            Value::Null => self.u64(0),
+            Value::Bool(b) => self.u64(1 + u64::from(*b)),
+            Value::Number(n) => {
+                self.u64(3);
+                self.raw(&n.to_bits().to_le_bytes());
+            }
+            Value::Text(s) => {
+                self.u64(4);
+                self.str(s);
+            }
+            Value::List(items) => {
+                self.u64(5);
+                self.usize(items.len());
+                items.iter().for_each(|i| self.value(i));
+            }
+            Value::Map(pairs) => {
+                self.u64(6);
+                self.usize(pairs.len());
+                for (k, v) in pairs {
+                    self.str(k);
+                    self.value(v);
+                }
+            }
+        }
+    }
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+/// Nesting deeper than this in a cached value is corruption (frontmatter is capped lower).
+const MAX_VALUE_DEPTH: usize = 2 * crate::parse::frontmatter::MAX_DEPTH;
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.b.len())?;
+        let out = &self.b[self.at..end];
+        self.at = end;
+        Some(out)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = *self.b.get(self.at)?;
+            self.at += 1;
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn usize(&mut self) -> Option<usize> {
+        usize::try_from(self.u64()?).ok()
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        u32::try_from(self.u64()?).ok()
+    }
+
+    fn i64(&mut self) -> Option<i64> {
+        let v = self.u64()?;
+        Some(((v >> 1) as i64) ^ -((v & 1) as i64))
+    }
+
+    fn bool(&mut self) -> Option<bool> {
+        match self.u64()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    fn bytes(&mut self) -> Option<&'a [u8]> {
+        let n = self.usize()?;
+        self.take(n)
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes()?).ok()
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.str().map(str::to_owned)
+    }
+
+    fn opt_str(&mut self) -> Option<Option<&'a str>> {
+        match self.usize()? {
+            0 => Some(None),
+            n => std::str::from_utf8(self.take(n - 1)?).ok().map(Some),
+        }
+    }
+
+    /// A list of `n` items; `n` is checked against the bytes left (each item takes at
+    /// least one), so a corrupt count cannot reserve much memory.
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<ThinVec<T>> {
+        let n = self.usize()?;
+        if n > self.b.len() - self.at {
+            return None;
+        }
+        let mut out = ThinVec::with_capacity(n);
+        for _ in 0..n {
+            out.push(item(self)?);
+        }
+        Some(out)
+    }
+
+    fn indices(&mut self) -> Option<Vec<usize>> {
+        Some(self.list(Self::usize)?.into_iter().collect())
+    }
+
+    fn date(&mut self) -> Option<Option<NaiveDate>> {
+        match self.i64()? {
+            0 => Some(None),
+            v if v & 1 == 1 => NaiveDate::from_num_days_from_ce_opt(i32::try_from(v >> 1).ok()?).map(Some),
+            _ => None,
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Value> {
+        if depth > MAX_VALUE_DEPTH {
+            return None;
+        }
+        Some(match self.u64()? {
+            0 => Value::Null,
+            1 => Value::Bool(false),
+            2 => Value::Bool(true),
+            3 => Value::Number(f64::from_bits(u64::from_le_bytes(self.take(8)?.try_into().ok()?))),
+            4 => Value::Text(self.string()?),
+            5 => Value::List(self.list(|r| r.value(depth + 1))?.into_iter().collect()),
+            6 => Value::Map(self.list(|r| Some((r.string()?, r.value(depth + 1)?)))?.into_iter().collect()),
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_note;
+
+    const NOTE: &str = "---\ntype: client\ntier: key\nvalue: 1.5\nok: true\nnone:\ncontacts: [\"[[Anna]]\", \"[[Bo#Intro|B]]\"]\nmap: {a: 1}\ntags: [x, y]\naliases: [Acme Corp]\n---\n# Acme ^top\n\n- 2026-10-01 call — with [[Anna]]\n- [ ] send deck 📅 2026-11-20 🔁 every week [[Bo]]\n- [x] done ✅ 2026-11-01\ntier:: key\n[mood:: good] #vip ![[pic.png]] [m](Other%20note.md#H)\n";
+
+    #[test]
+    fn a_note_survives_the_round_trip() {
+        let mut notes = vec![
+            parse_note("a.md", NOTE),
+            parse_note("b.md", "---\nbad: [\n---\n"),
+            parse_note("c.md", "---\nopen\n"),
+            crate::parse::parse_bytes("d.md", b"caf\xe9"),
+            parse_note("e.md", ""),
+        ];
+        notes[0].diagnostics.push(Diagnostic::new(Code::LinkBroken, "a.md", 3, 4, "m").with_hint("h"));
+        for note in &notes {
+            let blob = encode(note);
+            assert_eq!(decode(&note.path, &blob).as_ref(), Some(note));
+            // Every strict prefix is rejected, as is any trailing byte.
+            for cut in 0..blob.len() {
+                assert_eq!(decode(&note.path, &blob[..cut]), None, "{} cut at {cut}", note.path);
+            }
+            let mut longer = blob.clone();
+            longer.push(0);
+            assert_eq!(decode(&note.path, &longer), None);
+        }
+    }
+
+    #[test]
+    fn decoding_garbage_never_panics() {
+        let blob = encode(&parse_note("a.md", NOTE));
+        for i in 0..blob.len() {
+            for flip in [0x01, 0x80, 0xff] {
+                let mut bad = blob.clone();
+                bad[i] ^= flip;
+                let _ = decode("a.md", &bad);
+            }
+        }
+    }
+
+    #[test]
+    fn racy_entries_are_not_trusted() {
+        let stamp = |s, n| Stamp { size: 1, mtime_secs: s, mtime_nanos: n, inode: 1 };
+        let start = (1_000, 500);
+        assert!(!stamp(997, 0).racy(start));
+        assert!(!stamp(998, 499).racy(start));
+        assert!(stamp(998, 500).racy(start));
+        assert!(stamp(1_000, 0).racy(start));
+        assert!(stamp(2_000, 0).racy(start));
+    }
+}
