@@ -215,6 +215,12 @@ fn readme_shows_the_workflow_and_hook_as_tested() {
         assert!(readme.contains(&repo_file(f)), "README quotes {f} verbatim");
     }
     assert!(readme.contains("REPLACE"), "the placeholder URL is marked");
+    // The first screen says how to install, the same way the workflow does.
+    let first_screen: String = readme.lines().take(40).collect::<Vec<_>>().join("\n");
+    let install = workflow().1.into_iter().find(|s| s.run.contains("cargo install")).expect("an install step").run;
+    for want in ["cargo install --locked --path .", install.trim()] {
+        assert!(first_screen.contains(want), "{want} on the README's first screen");
+    }
 }
 
 #[test]
