@@ -8,6 +8,7 @@ mod common;
 mod cache;
 mod check;
 mod ci;
+mod config;
 mod dry_run;
 mod due;
 mod faults;

@@ -385,3 +385,35 @@ pub(super) fn run(dir: &Path, write: bool) -> Outcome {
     super::tell(&format!("rapport: wrote {}\n", target.display()));
     Ok(0)
 }
+
+#[cfg(test)]
+mod tests {
+    /// The README lists every property the model reads, and every alias `init` knows.
+    #[test]
+    fn readme_lists_every_property_and_alias() {
+        let readme = include_str!("../../README.md");
+        for name in crate::vocab::PROPERTIES.iter().chain(super::ALIASES.iter().map(|(a, _)| a)) {
+            assert!(readme.contains(&format!("`{name}`")), "README does not list `{name}`");
+        }
+    }
+
+    #[test]
+    fn usual_names_name_their_kinds() {
+        use crate::vocab::Kind;
+        for (name, kind) in [
+            ("Clients", Kind::Client),
+            ("Клиенты", Kind::Client),
+            ("Contacts", Kind::Person),
+            ("Люди", Kind::Person),
+            ("Компании", Kind::Company),
+            ("Calls", Kind::Interaction),
+            ("Звонки", Kind::Interaction),
+            ("Обратная связь", Kind::Feedback),
+            ("обратная-связь", Kind::Feedback),
+            ("Отзывы", Kind::Feedback),
+        ] {
+            assert_eq!(super::kind_named(name), Some(kind), "{name}");
+        }
+        assert_eq!(super::kind_named("Projects"), None);
+    }
+}
