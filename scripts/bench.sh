@@ -7,12 +7,16 @@
 #
 # The vault comes from `examples/gen_vault.rs` (deterministic, seed 42) in a temporary
 # folder that is removed on exit, in two shapes (--shape short, long or both): short
-# notes (0.7 KB on average) and long ones (1.7 KB: longer logs, prose, more links). The floor is `rg -c '\[\['` over the vault (every byte
-# read, in parallel) and `cat` of every note; rapport's `check` and `report` are compared
-# with it. Wall times come from hyperfine (mean and standard deviation over --runs runs
-# after one warm-up); CPU time and peak RSS from one more run under GNU time. The last
-# line is the bound of any parse cache: `examples/parse_free.rs` times a report whose
-# notes are handed over already parsed.
+# notes (0.7 KB on average) and long ones (1.7 KB: longer logs, prose, more links).
+# The floor is `rg -c '\[\['` over the vault (every byte read, in parallel) and `cat`
+# of every note; rapport's `check` and `report` are compared with it. Wall times come
+# from hyperfine (mean and standard deviation over --runs runs after one warm-up); CPU
+# time and peak RSS from one more run under GNU time. `check` and `report` run with the
+# parse cache warm, as a user's second run does; `report, cold cache` deletes the cache
+# first (it parses every note and writes the cache); `report --no-cache` parses every
+# note and leaves the cache alone. The cache goes to a temporary XDG_CACHE_HOME. The
+# last line is the bound of any parse cache: `examples/parse_free.rs` times a report
+# whose notes are handed over already parsed.
 # A command that is missing or exits with an unexpected code is shown as n/a.
 # Missing tools (hyperfine, ripgrep, GNU time) are installed with apt-get.
 # RAPPORT_BIN=path benchmarks that binary instead of target/release/rapport.
@@ -26,7 +30,7 @@ SHAPES=(short long)
 TODAY=2026-11-23
 
 usage() {
-    sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 need_value() {
@@ -97,6 +101,9 @@ fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/rapport-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+# rapport's parse cache lives here during the benchmark, never in the user's cache folder.
+CACHE_HOME=$TMP/cache
+export XDG_CACHE_HOME=$CACHE_HOME
 
 # --- helpers -----------------------------------------------------------------------------
 # Commands of one benchmark: parallel arrays of name, shell command, accepted exit codes.
@@ -109,12 +116,22 @@ set_commands() { # vault, with_cat
     NAMES=() CMDS=() OKS=()
     add_cmd "rg floor" "rg -c '\\[\\[' $q" "0"
     [[ $with_cat -eq 1 ]] && add_cmd "cat all notes" "find $q -name '*.md' -print0 | xargs -0 cat > /dev/null" "0"
+    local bin cache
+    bin=$(printf '%q' "$BIN")
+    cache=$(printf '%q' "$CACHE_HOME")
     if [[ $RAPPORT_OK -eq 1 ]]; then
-        add_cmd "rapport check" "$(printf '%q' "$BIN") --vault $q check --today $TODAY --fail-on error" "0 1"
-        add_cmd "rapport report" "$(printf '%q' "$BIN") --vault $q report --today $TODAY --force" "0"
+        # check and report as a user runs them: the parse cache is warm (generate ran
+        # report once). Cold: the cache deleted first, so the run parses every note and
+        # writes the cache; --no-cache parses every note and writes no cache.
+        add_cmd "rapport check" "$bin --vault $q check --today $TODAY --fail-on error" "0 1"
+        add_cmd "rapport report" "$bin --vault $q report --today $TODAY --force" "0"
+        add_cmd "report, cold cache" "rm -rf $cache/rapport && $bin --vault $q report --today $TODAY --force" "0"
+        add_cmd "report --no-cache" "$bin --vault $q --no-cache report --today $TODAY --force" "0"
     else
         add_cmd "rapport check" "" ""
         add_cmd "rapport report" "" ""
+        add_cmd "report, cold cache" "" ""
+        add_cmd "report --no-cache" "" ""
     fi
     return 0
 }
@@ -215,7 +232,7 @@ for name, mean, sd, cpu, rss in rows:
           f"{na if ratio is None else format(ratio, '.1f') + '×'} |")
 print()
 for name, mean, sd, cpu, rss in rows:
-    if name.startswith("rapport"):
+    if name.startswith(("rapport", "report")):
         if rss is None:
             print(f"- {name}: peak RSS / vault bytes: n/a")
         else:

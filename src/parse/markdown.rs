@@ -38,6 +38,8 @@ static TASK_DATE: LazyLock<Regex> = LazyLock::new(|| {
 static RECURRENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"🔁\u{FE0F}?[\s\u{A0}]*([^📅📆🗓⏳⌛🛫➕✅❌\[\]]*)").expect("valid regex"));
 static URL_SCHEME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9+.\-]*:").expect("valid regex"));
+/// What [`log_rest`] reads, as one regex: the reference for its tests, and its fallback
+/// for the rare time written in non-ASCII digits.
 static LOG_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:\*\*|__)?(\d{4}-\d{2}-\d{2})(?:[T ]\d{1,2}:\d{2})?(?:\*\*|__)?(?:\s*[:\-–—,.]\s*|\s+|$)(.*)$")
         .expect("valid regex")
@@ -366,19 +368,78 @@ fn log_start(text: &str) -> Option<(NaiveDate, Option<String>, String)> {
     if !text.trim_start().starts_with(|c: char| c.is_ascii_digit() || c == '*' || c == '_') {
         return None;
     }
-    let m = LOG_START.captures(text)?;
-    let date = parse_date(&m[1])?;
-    let rest = m[2].trim().to_owned();
+    let (date, rest) = log_rest(text)?;
+    let date = parse_date(date)?;
+    let rest = rest.trim().to_owned();
     let first =
         rest.split(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '—' | '–' | '.' | ';')).next().unwrap_or("");
     let format = crate::vocab::format_word(first).map(str::to_owned);
     Some((date, format, rest))
 }
 
+/// The date and the text after it of a dated entry, as [`LOG_START`] matches them, in
+/// one pass over the bytes (the regex backtracked through every list item of a log):
+/// optional bold, `YYYY-MM-DD`, an optional time, optional bold, then a separator
+/// (`:`, `-`, `–`, `—`, `,` or `.`, with spaces), spaces, or the end; then one line.
+fn log_rest(text: &str) -> Option<(&str, &str)> {
+    let t = text.trim_start();
+    let t = t.strip_prefix("**").or_else(|| t.strip_prefix("__")).unwrap_or(t);
+    let b = t.as_bytes();
+    if b.len() < 10
+        || !b[..10].iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+    {
+        // Not an ASCII date (a date in other digits is no date to `parse_date` either).
+        return None;
+    }
+    let (date, after) = t.split_at(10);
+    // A time in non-ASCII digits, which `\d` accepts: leave it to the regex.
+    if after.starts_with(['T', ' ']) && after[1..].chars().take(5).any(|c| !c.is_ascii() && c.is_numeric()) {
+        let m = LOG_START.captures(text)?;
+        return Some((m.get(1)?.as_str(), m.get(2)?.as_str()));
+    }
+    let rest = time_len(after).and_then(|n| separator(&after[n..])).or_else(|| separator(after))?;
+    // The text after the separator is one line (the separator's spaces may end one).
+    (!rest.contains('\n')).then_some((date, rest))
+}
+
+/// The length of `[T ]H:MM` or `[T ]HH:MM` at the start of `s`.
+fn time_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    if !matches!(b.first(), Some(b'T' | b' ')) {
+        return None;
+    }
+    let digits = b[1..].iter().take(2).take_while(|c| c.is_ascii_digit()).count();
+    // `\d{1,2}` is greedy, then gives one back if no `:` follows two digits.
+    (1..=digits)
+        .rev()
+        .map(|h| 1 + h)
+        .find(|&at| {
+            b.get(at) == Some(&b':')
+                && b.get(at + 1).is_some_and(u8::is_ascii_digit)
+                && b.get(at + 2).is_some_and(u8::is_ascii_digit)
+        })
+        .map(|at| at + 3)
+}
+
+/// After the date (and time): optional closing bold, then the separator; the text after it.
+fn separator(s: &str) -> Option<&str> {
+    let s = s.strip_prefix("**").or_else(|| s.strip_prefix("__")).unwrap_or(s);
+    let spaced = s.trim_start();
+    if let Some(rest) = spaced.strip_prefix([':', '-', '–', '—', ',', '.']) {
+        return Some(rest.trim_start());
+    }
+    (spaced.len() < s.len() || s.is_empty()).then_some(spaced)
+}
+
 /// Builds a task from its text: Tasks emoji dates, Dataview fields, recurrence.
 fn task(line: u32, status: TaskStatus, text: &str, raw: &str, links: Vec<usize>) -> Task {
     let mut t = Task { line, status: Some(status), links, ..Task::default() };
-    for m in TASK_DATE.captures_iter(text) {
+    // Each regex below needs what the text of most tasks lacks: the Tasks emoji are not
+    // ASCII, fields need `::`, a recurrence `🔁`. Checked first, as `visible_text` does.
+    let emoji = |s: &str| !s.is_ascii();
+    let fields = |s: &str| find_pair(s, b':').is_some();
+    let repeats = |s: &str| s.contains('🔁');
+    for m in TASK_DATE.captures_iter(if emoji(text) { text } else { "" }) {
         let date = parse_date(&m[2]);
         let slot = match &m[1] {
             "📅" | "📆" | "🗓" => &mut t.due,
@@ -392,7 +453,7 @@ fn task(line: u32, status: TaskStatus, text: &str, raw: &str, links: Vec<usize>)
             *slot = date;
         }
     }
-    for m in BRACKET_FIELD.captures_iter(text) {
+    for m in BRACKET_FIELD.captures_iter(if fields(text) { text } else { "" }) {
         let date = parse_date(&m[2]);
         let slot = match m[1].trim().to_lowercase().as_str() {
             "due" => &mut t.due,
@@ -407,22 +468,32 @@ fn task(line: u32, status: TaskStatus, text: &str, raw: &str, links: Vec<usize>)
             *slot = date;
         }
     }
-    if let Some(m) = RECURRENCE.captures(text) {
+    if let Some(m) = RECURRENCE.captures(text).filter(|_| repeats(text)) {
         t.recurrence = Some(m[1].trim().to_owned()).filter(|r| !r.is_empty());
     }
     if t.cancelled.is_some() {
         t.status = Some(TaskStatus::Cancelled);
     }
-    let cleaned = TASK_DATE.replace_all(raw, "");
-    let cleaned = RECURRENCE.replace_all(&cleaned, "");
-    let cleaned = BRACKET_FIELD.replace_all(&cleaned, |c: &regex::Captures<'_>| {
-        let key = c[1].trim().to_lowercase();
-        if matches!(key.as_str(), "due" | "scheduled" | "start" | "created" | "completion" | "cancelled") {
-            String::new()
-        } else {
-            c[0].to_owned()
-        }
-    });
+    let mut cleaned = std::borrow::Cow::Borrowed(raw);
+    if emoji(&cleaned) {
+        cleaned = TASK_DATE.replace_all(&cleaned, "").into_owned().into();
+    }
+    if repeats(&cleaned) {
+        cleaned = RECURRENCE.replace_all(&cleaned, "").into_owned().into();
+    }
+    if fields(&cleaned) {
+        cleaned = BRACKET_FIELD
+            .replace_all(&cleaned, |c: &regex::Captures<'_>| {
+                let key = c[1].trim().to_lowercase();
+                if matches!(key.as_str(), "due" | "scheduled" | "start" | "created" | "completion" | "cancelled") {
+                    String::new()
+                } else {
+                    c[0].to_owned()
+                }
+            })
+            .into_owned()
+            .into();
+    }
     t.text = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
     t
 }
@@ -549,6 +620,65 @@ mod tests {
         assert_eq!(n.prop("type").and_then(|p| p.value.as_text()).as_deref(), Some("client"));
         assert_eq!(n.blocks, vec!["abc-1", "def"]);
         assert_eq!((n.links[0].line, n.links[0].column), (6, 8));
+    }
+
+    /// The one-pass reader of dated entries agrees with the regex it replaced.
+    #[test]
+    fn log_rest_agrees_with_the_regex() {
+        let cases = [
+            "2026-11-20 call — renewal",
+            "2026-11-20: sent",
+            "2026-11-20",
+            "**2026-11-20** встреча",
+            "__2026-11-20__, x",
+            "2026-11-20T14:30 call",
+            "2026-11-20 14:30 call",
+            "2026-11-20 1:30 call",
+            "2026-11-20 14:3 call",
+            "2026-11-20 14:30x",
+            "2026-11-20 123:45",
+            "2026-11-20T",
+            "2026-11-20x",
+            "2026-11-20**x",
+            "2026-11-20 ١٤:٣٠ call",
+            "2026-11-20\u{a0}call",
+            "2026-11-20 \u{2003}- x",
+            "2026-11-20 call\nnext",
+            "*2026-11-20 call",
+            "__0000-00-00\n",
+            "2026-11-20 \n- x",
+            "2026-11-20\nfoo",
+            "2026-11-20 14:30\nfoo",
+            "\n 2026-11-20 call",
+            "2026-1-20 call",
+            "２０２６-11-20 call",
+            "2026-11-20 —",
+            "2026-11-20 .",
+            "2026-11-20 ** x",
+            "",
+        ];
+        for c in cases {
+            let want = super::LOG_START.captures(c).map(|m| (m[1].to_owned(), m[2].to_owned()));
+            let got = super::log_rest(c).map(|(d, r)| (d.to_owned(), r.to_owned()));
+            // A date in other digits is a match to the regex and none to `parse_date`.
+            assert_eq!(got, want.filter(|(d, _)| d.is_ascii()), "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn log_rest_agrees_with_the_regex_on_any_text(
+            head in "[ *_]{0,3}", date in "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9١]{4}-[0-9]{1,2}-[0-9]{2}",
+            tail in "([T 0-9:١\u{a0}*_.,:—–\\-]|[a-zя]| |\n){0,12}",
+        ) {
+            let c = format!("{head}{date}{tail}");
+            let want = super::LOG_START.captures(&c).map(|m| (m[1].to_owned(), m[2].to_owned()));
+            let got = super::log_rest(&c).map(|(d, r)| (d.to_owned(), r.to_owned()));
+            // A date in other digits is a match to the regex and none to `parse_date`.
+            let want = want.filter(|(d, _)| d.is_ascii());
+            proptest::prop_assert_eq!(got, want, "{:?}", c);
+        }
     }
 
     #[test]
