@@ -452,3 +452,24 @@ fn a_mass_edit_is_read_as_a_whole() {
     let o = rapport(&v, &["report", "--today", "2026-11-23"]);
     assert_eq!(stdout(&o).matches("unchanged").count(), 2, "{}", stdout(&o));
 }
+
+/// #3 in watch: a person's save to the dashboard while watch is writing it (paused
+/// before the rename) survives, and watch reports the note as edited.
+#[test]
+fn an_edit_during_a_watch_write_survives() {
+    let (t, v) = vault("clients-small");
+    let crm = v.join("CRM");
+    let w = Watch::start_env(&v, t.path(), 20, &[("RAPPORT_FAULT", "before-rename:sleep=3000")]);
+    let z = v.join("Clients/Żagiel 0.md");
+    let text = std::fs::read_to_string(&z).unwrap();
+    std::fs::write(&z, format!("{text}\n- 2026-11-22 call — during a write\n")).unwrap();
+    wait_for("watch at its pause", || !temp_files(&crm).is_empty());
+    let mut mine = dashboard(&v);
+    mine.push_str("\nMy own line, saved mid-write.\n");
+    std::fs::write(crm.join("Dashboard.md"), &mine).unwrap();
+    assert!(!temp_files(&crm).is_empty(), "the write ended before the edit");
+    wait_for("the refusal", || w.log().contains("generated-edited"));
+    w.settle();
+    assert_eq!(dashboard(&v), mine, "the edit was overwritten:\n{}", w.log());
+    assert_eq!(temp_files(&crm), Vec::<String>::new());
+}
