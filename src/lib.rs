@@ -14,6 +14,7 @@ pub mod parse;
 pub mod render;
 pub mod resolve;
 pub mod scan;
+pub mod ticks;
 pub mod timing;
 pub mod vocab;
 pub mod watch;
@@ -187,6 +188,20 @@ impl Vault {
     }
 }
 
+/// What [`Vault::record_ticks`] did.
+#[derive(Debug, Default)]
+pub struct Ticks {
+    /// The journal note (vault-relative).
+    pub journal: String,
+    /// How many items were ticked.
+    pub ticked: usize,
+    /// The lines appended to the journal (or that would be, in a dry run).
+    pub lines: Vec<String>,
+    /// The ticked Reminders note (vault-relative path, bytes) these lines account for:
+    /// it may be replaced, and no later version of it.
+    pub consumed: Option<(String, Vec<u8>)>,
+}
+
 impl Vault {
     /// The generated notes' paths: `CRM/Reminders.md` and `CRM/Dashboard.md`, or, when a
     /// user note already has that name, `CRM/CRM Reminders.md` so no link becomes ambiguous.
@@ -204,6 +219,69 @@ impl Vault {
             format!("{dir}/{name}.md")
         };
         render::Paths { reminders: pick("Reminders"), dashboard: pick("Dashboard") }
+    }
+
+    /// The journal note of ticked reminders: the one in the output folder marked
+    /// `rapport: journal`, else `Journal.md` there (or `CRM Journal.md` when a note of the
+    /// vault is already named `Journal`).
+    pub fn journal_path(&self) -> String {
+        let filter = scan::Filter::new(&self.config);
+        if let Some(n) = self.notes.iter().find(|n| filter.is_journal(&n.path) && model::is_journal(n)) {
+            return n.path.clone();
+        }
+        let dir = &self.config.output_dir;
+        let prefix = dir.rsplit('/').next().unwrap_or(dir);
+        let mut name = "Journal".to_owned();
+        let mut n = 1;
+        while self.index.has_name(&name) {
+            name = if n == 1 { format!("{prefix} Journal") } else { format!("{prefix} Journal {n}") };
+            n += 1;
+        }
+        format!("{dir}/{name}.md")
+    }
+
+    /// Records the reminders ticked in the Reminders note as lines of the journal, synced
+    /// to disk (unless `dry_run`). A tick whose reminder is no longer due, or whose line
+    /// the journal already has, is not recorded again. The vault is not read again: the
+    /// caller does, when lines were recorded, before it renders.
+    pub fn record_ticks(&self, today: chrono::NaiveDate, dry_run: bool) -> Result<Ticks, Error> {
+        let reminders = self.generated_paths().reminders;
+        let journal = self.journal_path();
+        let mut out = Ticks { journal, ..Ticks::default() };
+        let Some(bytes) = write::read_generated(&self.root, &reminders)? else { return Ok(out) };
+        let Some(ticks) = ticks::ticked_only(&String::from_utf8_lossy(&bytes)) else { return Ok(out) };
+        let figures = self.figures(today);
+        let recorded = write::read_generated(&self.root, &out.journal)?.unwrap_or_default();
+        let recorded = String::from_utf8_lossy(&recorded);
+        let lang = self.config.lang;
+        for tick in &ticks {
+            let found = figures
+                .due
+                .iter()
+                .find(|d| render::reminders::is_task(&d.what) && d.occurrence(d.subject_path(&self.graph)) == tick.id);
+            let Some(d) = found else { continue };
+            if recorded.lines().any(|l| l.trim_end().ends_with(&format!(" ^{}", tick.id))) {
+                continue;
+            }
+            let date = tick.done.filter(|&x| x <= today).unwrap_or(today);
+            out.lines.push(ticks::journal_line(d.what.kind(), date, d.subject_path(&self.graph), &tick.id, lang));
+        }
+        out.ticked = ticks.len();
+        if !dry_run && !out.lines.is_empty() {
+            let out_dir = write::output_folder(&self.root, &self.config.output_dir)?;
+            write::append_journal(
+                &self.root,
+                &out_dir,
+                &out.journal,
+                &ticks::journal_header(lang),
+                &out.lines.concat(),
+            )?;
+            // Tests stop the process here: the tick is in the journal, and still ticked in
+            // Reminders.
+            hooks::at("journal-synced");
+        }
+        out.consumed = Some((reminders, bytes));
+        Ok(out)
     }
 
     /// Renders both generated notes for `today`.

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::{ClientId, Graph, NoteId, TaskText};
+use crate::model::{ClientId, Graph, NoteId, Record, TaskText};
 use crate::vocab::{
     Cadence, Engagement, FeedbackSeverity, FeedbackStatus, Initiator, State, Status, Tier, UNSPECIFIED,
     next_anniversary, note_name,
@@ -385,9 +385,9 @@ pub fn reminders(g: &Graph, config: &Config, today: NaiveDate, figures: &[Client
             }
         }
         if let Some(since) = c.since.filter(|_| !matches!(c.status, Status::Former | Status::Prospect)) {
-            if let Some(next) =
-                next_anniversary(since, today).filter(|&n| n <= plus(today, 14) && n.year() > since.year())
-            {
+            if let Some(next) = next_anniversary(since, today).filter(|&n| {
+                n <= plus(today, 14) && n.year() > since.year() && !greeted(g, Record::Anniversary, c.note, n)
+            }) {
                 push(Some(next), Reminder::Anniversary { client, years: next.year() - since.year() });
             }
         }
@@ -415,7 +415,9 @@ pub fn reminders(g: &Graph, config: &Config, today: NaiveDate, figures: &[Client
         let client = p.company.and_then(|n| client_of_note.get(&n).copied());
         if let (Some(b), Some(client)) = (p.birthday, client) {
             let active = g.clients[client].status == Status::Active;
-            if let Some(next) = next_anniversary(b, today).filter(|&n| active && n <= plus(today, 14)) {
+            if let Some(next) = next_anniversary(b, today)
+                .filter(|&n| active && n <= plus(today, 14) && !greeted(g, Record::Birthday, p.note, n))
+            {
                 push(Some(next), Reminder::Birthday { client, person });
             }
         }
@@ -462,6 +464,12 @@ pub fn yearly(g: &Graph) -> Vec<Yearly<'_>> {
 /// A [`Due::uid`] for a reminder of `kind` about the note at `subject_path`, with no task text.
 pub fn uid_of(kind: DueKind, subject_path: &str) -> String {
     short_id(kind, &[subject_path, ""])
+}
+
+/// True when the journal records a greeting for the day `on`, made in the fortnight its
+/// reminder shows.
+fn greeted(g: &Graph, what: Record, note: NoteId, on: NaiveDate) -> bool {
+    g.journal.iter().any(|r| r.what == what && r.note == note && r.date <= on && r.date >= minus(on, 14))
 }
 
 /// Computes the portfolio figures.

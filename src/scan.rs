@@ -98,7 +98,23 @@ impl Filter {
         let name = rel.rsplit('/').next().unwrap_or(rel);
         let output =
             rel == self.output_dir || rel.strip_prefix(self.output_dir.as_str()).is_some_and(|r| r.starts_with('/'));
-        !(hidden || junk(name) || output)
+        !(hidden || junk(name) || (output && !self.is_journal(rel)))
+    }
+
+    /// True for the journal of ticked reminders, the one note of the output folder the
+    /// scan reads: `Journal.md` directly in it, or the name it takes when a note of the
+    /// vault already has that one (`CRM Journal.md`, `CRM Journal 2.md`). Whether it
+    /// is the journal (`rapport: journal`) is the model's to see.
+    pub fn is_journal(&self, rel: &str) -> bool {
+        let Some(name) = rel.strip_prefix(self.output_dir.as_str()).and_then(|r| r.strip_prefix('/')) else {
+            return false;
+        };
+        let prefix = self.output_dir.rsplit('/').next().unwrap_or(&self.output_dir);
+        let stem = name.strip_suffix(".md").unwrap_or("/");
+        stem == "Journal"
+            || stem.strip_prefix(prefix).and_then(|s| s.strip_prefix(" Journal")).is_some_and(|n| {
+                n.is_empty() || n.strip_prefix(' ').is_some_and(|d| d.chars().all(|c| c.is_ascii_digit()))
+            })
     }
 
     /// [`Filter::lists`] for an entry of a walk whose parent folders it already lists:
@@ -136,6 +152,17 @@ pub type Listing = (Vec<(String, PathBuf)>, Vec<String>);
 
 pub fn walk(vault: &Path, filter: &Filter) -> Result<Listing, ScanError> {
     walk_under(vault, vault, filter)
+}
+
+/// Adds the journal note of the output folder, which the walk skips with the folder.
+fn add_journal(vault: &Path, filter: &Filter, notes: &mut Vec<(String, PathBuf)>) {
+    let Ok(entries) = std::fs::read_dir(vault.join(&filter.output_dir)) else { return };
+    for e in entries.flatten() {
+        let rel = format!("{}/{}", filter.output_dir, e.file_name().to_string_lossy());
+        if filter.is_journal(&rel) && e.file_type().is_ok_and(|t| t.is_file()) {
+            notes.push((rel, e.path()));
+        }
+    }
 }
 
 /// Lists the notes and attachments below `start`, a folder inside the vault.
@@ -199,6 +226,9 @@ pub fn walk_reporting(vault: &Path, start: &Path, filter: &Filter) -> Result<(Li
         } else {
             files.push(rel);
         }
+    }
+    if start == vault {
+        add_journal(vault, filter, &mut notes);
     }
     notes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     files.sort();

@@ -210,6 +210,7 @@ fn exactly<T: FromStr>(words: &[&str], word: &str) -> Option<T> {
 
 /// The property names the model reads (SPEC §2), before config aliases.
 pub const PROPERTIES: &[&str] = &[
+    "rapport",
     "type",
     "tags",
     "aliases",

@@ -220,6 +220,8 @@ enum Concern {
     Config,
     /// A note or attachment the scan reads, or a folder that may hold them (vault-relative).
     Vault(String),
+    /// The Reminders note, where the user ticks reminders (or our own write of it).
+    Ticks,
 }
 
 impl State {
@@ -229,6 +231,8 @@ impl State {
         let rel = scan::relative(&self.root, path)?;
         if rel == config::FILE_NAME || rel == DAILY_NOTES_CONFIG || config::TEMPLATE_SETTINGS.contains(&rel.as_str()) {
             Some(Concern::Config)
+        } else if rel == self.vault.generated_paths().reminders {
+            Some(Concern::Ticks)
         } else {
             // Ignored notes count too: they are link targets.
             (!rel.is_empty() && self.filter.lists(&rel)).then_some(Concern::Vault(rel))
@@ -298,15 +302,27 @@ impl State {
             }
         };
         let mut written = Vec::new();
+        // Ticks first, into the journal; the journal read again before rendering.
+        let ticks = self.vault.record_ticks(self.today, false).unwrap_or_else(|e| {
+            self.say(&format!("error: {e}"));
+            crate::Ticks::default()
+        });
+        if !ticks.lines.is_empty() {
+            self.reread(&ticks.journal);
+            self.say(&format!("recorded {} ticked reminder(s) in {}", ticks.lines.len(), ticks.journal));
+        }
+        let consumed = ticks.consumed.as_ref().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()));
         let figures = self.vault.figures(self.today);
         let generated = self.memo.generate(&self.vault, &figures);
         let t = Instant::now();
-        let results = write::plan_and_apply(&self.root, &out_dir, &generated, false, false);
+        let results = write::plan_and_apply_ticked(&self.root, &out_dir, &generated, false, false, consumed);
         crate::timing("write notes", t);
         for (g, result) in generated.into_iter().zip(results) {
             match result {
                 Ok(Outcome::Created | Outcome::Updated) => written.push(g.rel),
                 Ok(Outcome::Unchanged) => {}
+                // Ticked after this cycle read the note: the next cycle records them.
+                Ok(Outcome::Refused(d)) if d.code == crate::diagnostics::Code::ReportStale => {}
                 Ok(Outcome::Refused(d)) => {
                     let _ = write!(self.log, "{}", render_human(&[d], false));
                 }
@@ -339,6 +355,7 @@ impl State {
             self.read_all(start, &format!("{concerned} paths changed at once"));
             return;
         }
+        let ticked = paths.iter().any(|p| matches!(self.concern(p), Some(Concern::Ticks)));
         let mut config_changed = false;
         let mut changed: BTreeSet<String> = BTreeSet::new();
         let mut structural = false;
@@ -354,6 +371,7 @@ impl State {
                     continue;
                 }
                 Some(Concern::Vault(rel)) => rel,
+                Some(Concern::Ticks) => continue,
             };
             match self.refresh(&rel, p, &mut notes, &mut files) {
                 Change::None => {}
@@ -390,7 +408,12 @@ impl State {
             old.notes = notes;
             old.files = files;
             self.vault = old;
-            if outputs_gone {
+            if ticked && self.has_ticks() {
+                // The Reminders note alone changed, and by ticks (not our own write); the
+                // write puts back any output that was removed too.
+                let written = self.write();
+                self.line("ticked in reminders", &written, start);
+            } else if outputs_gone {
                 self.restore_outputs(start);
             }
             return;
@@ -421,6 +444,25 @@ impl State {
         let more = if changed.len() > 3 { format!(", +{}", changed.len() - 3) } else { String::new() };
         self.line(&format!("{} changed ({}{more})", changed.len(), list.join(", ")), &written, start);
         self.print_diagnostics(Some(&changed));
+    }
+
+    /// True when the Reminders note holds ticks (and nothing else changed in it).
+    fn has_ticks(&self) -> bool {
+        let rel = self.vault.generated_paths().reminders;
+        matches!(write::read_generated(&self.root, &rel), Ok(Some(b)) if crate::ticks::ticked_only(&String::from_utf8_lossy(&b)).is_some())
+    }
+
+    /// Reads one note again (the journal, just appended to) and rebuilds the vault.
+    fn reread(&mut self, rel: &str) {
+        let path = self.root.join(rel);
+        let empty = Vault::build(&self.root, self.vault.config.clone(), Vec::new(), Vec::new());
+        let mut old = std::mem::replace(&mut self.vault, empty);
+        let mut notes = std::mem::take(&mut old.notes);
+        let mut files = std::mem::take(&mut old.files);
+        self.refresh(rel, &path, &mut notes, &mut files);
+        let folders = std::mem::take(&mut old.unreadable);
+        self.vault = Vault::build_for_watch(&self.root, old.config.clone(), notes, files).with_unreadable(folders);
+        self.memo.forget();
     }
 
     /// Reads the whole vault again, as `report` does, rebuilds and writes.

@@ -65,6 +65,8 @@ pub enum Existing {
     Missing,
     /// Ours and untouched since we wrote it.
     Generated,
+    /// Ours, and the only change is ticked tasks (see [`crate::ticks`]).
+    Ticked,
     /// Ours, but a person changed the body.
     Edited,
     /// Not ours: no marker.
@@ -90,6 +92,7 @@ pub fn classify(content: Option<&str>) -> Existing {
     }
     match hash {
         Some(h) if h == body_hash(&text[block.body_start..]) => Existing::Generated,
+        _ if crate::ticks::ticked_only(text).is_some() => Existing::Ticked,
         _ => Existing::Edited,
     }
 }
@@ -410,10 +413,12 @@ pub enum Outcome {
 
 /// Decides what writing `content` to `rel` (relative to the vault) would do.
 pub fn plan(vault: &Path, rel: &str, content: &str, force: bool) -> Result<Outcome, WriteError> {
-    Ok(decide(rel, content, &Found::at(&vault.join(rel))?, force))
+    Ok(decide(rel, content, &Found::at(&vault.join(rel))?, force, None))
 }
 
-fn decide(rel: &str, content: &str, found: &Found, force: bool) -> Outcome {
+/// `consumed`: the bytes of a ticked note whose ticks are recorded; that note, and no
+/// other version of it, may be replaced.
+fn decide(rel: &str, content: &str, found: &Found, force: bool, consumed: Option<&[u8]>) -> Outcome {
     let text = match found {
         Found::Missing => None,
         Found::File(bytes) if bytes.as_slice() == content.as_bytes() => return Outcome::Unchanged,
@@ -425,6 +430,11 @@ fn decide(rel: &str, content: &str, found: &Found, force: bool) -> Outcome {
         Existing::Missing => Outcome::Created,
         Existing::Generated => Outcome::Updated,
         _ if force => Outcome::Updated,
+        Existing::Ticked if matches!(found, Found::File(b) if consumed == Some(b.as_slice())) => Outcome::Updated,
+        Existing::Ticked => Outcome::Refused(
+            Diagnostic::new(Code::ReportStale, rel, 1, 1, "ticked reminders are not recorded in the journal yet")
+                .with_hint("run `rapport report` (watch records them as you tick)"),
+        ),
         Existing::Edited => Outcome::Refused(
             Diagnostic::new(
                 Code::GeneratedEdited,
@@ -462,8 +472,27 @@ pub fn plan_and_apply(
     force: bool,
     dry_run: bool,
 ) -> Vec<Result<Outcome, WriteError>> {
+    plan_and_apply_ticked(vault, out_dir, notes, force, dry_run, None)
+}
+
+/// [`plan_and_apply`], where `consumed` is a ticked note (vault-relative path, bytes)
+/// whose ticks are now in the journal: it is replaced if it still holds those bytes.
+pub fn plan_and_apply_ticked(
+    vault: &Path,
+    out_dir: &Path,
+    notes: &[Generated],
+    force: bool,
+    dry_run: bool,
+    consumed: Option<(&str, &[u8])>,
+) -> Vec<Result<Outcome, WriteError>> {
     use rayon::prelude::*;
-    notes.par_iter().map(|g| write_one(vault, out_dir, g, force, dry_run)).collect()
+    notes
+        .par_iter()
+        .map(|g| {
+            let consumed = consumed.filter(|(rel, _)| *rel == g.rel).map(|(_, b)| b);
+            write_one(vault, out_dir, g, force, dry_run, consumed)
+        })
+        .collect()
 }
 
 fn write_one(
@@ -472,12 +501,13 @@ fn write_one(
     g: &crate::Generated,
     force: bool,
     dry_run: bool,
+    consumed: Option<&[u8]>,
 ) -> Result<Outcome, WriteError> {
     let path = vault.join(&g.rel);
     let target = target(out_dir, &g.rel);
     for _ in 0..ATTEMPTS {
         let found = Found::at(&target)?;
-        let outcome = decide(&g.rel, &g.content, &found, force);
+        let outcome = decide(&g.rel, &g.content, &found, force, consumed);
         if dry_run || !matches!(outcome, Outcome::Created | Outcome::Updated) {
             return Ok(outcome);
         }
@@ -512,6 +542,58 @@ pub fn current_text(path: &Path) -> Result<Option<String>, WriteError> {
         Found::File(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
         Found::Missing | Found::Other => None,
     })
+}
+
+/// The bytes of a generated file, when one is there (a symlink or folder is not).
+pub fn read_generated(vault: &Path, rel: &str) -> Result<Option<Vec<u8>>, WriteError> {
+    Ok(match Found::at(&vault.join(rel))? {
+        Found::File(bytes) => Some(bytes),
+        _ => None,
+    })
+}
+
+/// Appends `lines` to the journal note at `rel` (vault-relative, directly in the output
+/// folder), creating it with `header` when there is none, and syncs it to disk before
+/// returning. The journal is never rewritten: what a person changed in it stays.
+pub fn append_journal(vault: &Path, out_dir: &Path, rel: &str, header: &str, lines: &str) -> Result<(), WriteError> {
+    use std::io::{Read as _, Seek as _};
+    let name = Path::new(rel).file_name().unwrap_or_default();
+    let path = out_dir.join(name);
+    if vault.join(rel).parent().and_then(Path::file_name) != out_dir.file_name() {
+        return Err(WriteError::Escapes(rel.to_owned()));
+    }
+    fs::create_dir_all(out_dir).map_err(io(out_dir))?;
+    let mut options = fs::OpenOptions::new();
+    options.read(true).append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NOFOLLOW).mode(0o644);
+    }
+    let mut file = options.open(&path).map_err(io(&path))?;
+    let len = file.metadata().map_err(io(&path))?.len();
+    let mut text = String::new();
+    if len == 0 {
+        text.push_str(header);
+    } else {
+        // A last line without its newline (a person's edit) is ended first.
+        let mut last = [0u8];
+        file.seek(std::io::SeekFrom::End(-1)).map_err(io(&path))?;
+        file.read_exact(&mut last).map_err(io(&path))?;
+        if last[0] != b'\n' {
+            text.push('\n');
+        }
+    }
+    text.push_str(lines);
+    file.write_all(text.as_bytes()).map_err(io(&path))?;
+    file.sync_all().map_err(io(&path))?;
+    if len == 0 {
+        // A new file's name is durable once its folder is synced.
+        if let Ok(d) = fs::File::open(out_dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
 }
 
 /// Where the `[outputs] ics` file goes: `~/…` from the home folder, a relative path from

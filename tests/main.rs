@@ -20,4 +20,5 @@ mod model;
 mod report;
 mod shell;
 mod terminal;
+mod ticks;
 mod watch;

@@ -230,7 +230,8 @@ fn task_links_are_rewritten_for_the_output_folder() {
     );
     assert_eq!(code(&report(&v, &[])), 0);
     let line = "[[Clients/Acme|Acme]]: Call [[People/Anna#Phone|Anna]] and [[People/Anna|Anna]] about Nowhere and \
-                [[Docs/Brief|the brief]], see [site](https://example.com) and gone — overdue by 3 days (2026-11-20)";
+                [[Docs/Brief|the brief]], see [site](https://example.com) and gone — overdue by 3 days (2026-11-20) \
+                · tick it in [[Clients/Acme|Acme]]";
     let reminders = read(&v, "CRM/Reminders.md");
     assert!(reminders.contains(&format!("> - {line}\n")), "{reminders}");
     let due = stdout(&rapport(&v, &["due", "--today", TODAY]));

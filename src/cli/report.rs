@@ -9,7 +9,7 @@ use crate::diagnostics::render_human;
 use crate::write::{self, Outcome as W};
 
 pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool) -> Outcome {
-    let vault = super::load(vault_dir)?;
+    let mut vault = super::load(vault_dir)?;
     warn_about(&vault.diagnostics);
     if vault.graph.clients.is_empty() {
         // Empty notes would only say "all is well" about nothing.
@@ -20,11 +20,23 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
     if !dry_run {
         write::clean_temporaries(&out_dir);
     }
+    // Ticks first: once in the journal, the vault read again knows what they did.
+    let ticks = vault.record_ticks(today, dry_run)?;
+    if !ticks.lines.is_empty() {
+        let verb = if dry_run { "would record" } else { "recorded" };
+        let n = ticks.lines.len();
+        super::print(&format!("{verb:>12} {n} ticked reminder(s) in {}\n", ticks.journal))?;
+        if !dry_run {
+            vault = super::load(vault_dir)?;
+        }
+    }
+    let consumed = ticks.consumed.as_ref().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()));
     let mut refused = Vec::new();
     let figures = vault.figures(today);
     let generated = vault.generate_from(&figures);
     let color = color_stdout();
-    for (g, outcome) in generated.iter().zip(write::plan_and_apply(&vault.root, &out_dir, &generated, force, dry_run)) {
+    let outcomes = write::plan_and_apply_ticked(&vault.root, &out_dir, &generated, force, dry_run, consumed);
+    for (g, outcome) in generated.iter().zip(outcomes) {
         let outcome = outcome?;
         super::print(&format!("{:>12} {}\n", verb(&outcome, dry_run), g.rel))?;
         if dry_run && matches!(outcome, W::Created | W::Updated) {

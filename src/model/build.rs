@@ -7,7 +7,9 @@ use rayon::prelude::*;
 
 use super::daily::DailyNotes;
 use super::duplicates::duplicates;
-use super::entities::{Client, ClientId, Feedback, Graph, Interaction, NextStep, NoteId, Person, Source};
+use super::entities::{
+    Client, ClientId, Feedback, Graph, Interaction, NextStep, NoteId, Person, Record, Recorded, Source,
+};
 use super::properties::{Builder, Diags, Props};
 use super::relink;
 use crate::config::Config;
@@ -167,6 +169,7 @@ fn assemble_owned(
     for f in facts {
         g.interactions.extend(f.interactions);
         g.feedback.extend(f.feedback.map(|f| *f));
+        g.journal.extend(f.journal);
         diags.extend(f.diags);
         for s in f.next_steps {
             steps.entry((s.client, s.note, s.line)).or_insert(s);
@@ -174,7 +177,19 @@ fn assemble_owned(
     }
     g.interactions.par_sort_by(interaction_order);
     g.next_steps = steps.into_values().collect();
+    g.journal.sort_unstable();
+    answer_from_journal(g);
     diags
+}
+
+/// Open feedback the journal records an answer to is answered, on the journal's date.
+pub(super) fn answer_from_journal(g: &mut Graph) {
+    for r in g.journal.iter().filter(|r| r.what == Record::Answered) {
+        for fb in g.feedback.iter_mut().filter(|f| f.note == r.note && f.status == FeedbackStatus::Open) {
+            fb.status = FeedbackStatus::Answered;
+            fb.answered = Some(r.date);
+        }
+    }
 }
 
 /// Gathers every note's contributions into the graph, keeping the cache whole (watch
@@ -190,6 +205,8 @@ pub(super) struct NoteFacts {
     /// Boxed: one note in many is feedback, and this list has an entry per note.
     pub(super) feedback: Option<Box<Feedback>>,
     pub(super) next_steps: Vec<NextStep>,
+    /// Greetings and answers, from the journal note.
+    pub(super) journal: Vec<Recorded>,
     pub(super) diags: Diags,
 }
 
@@ -259,6 +276,7 @@ impl Builder<'_> {
             Some(Kind::Interaction) => one.interaction_note(&mut f),
             Some(Kind::Client | Kind::Person) => one.log_lines(&mut f, client_of),
             Some(Kind::Feedback) => one.feedback_note(&mut f),
+            None if super::is_journal(&self.notes[id]) => one.journal(&mut f),
             Some(Kind::Company) | None => one.daily_note(&mut f, daily),
         }
         one.next_steps(&mut f);
@@ -378,6 +396,37 @@ impl OneNote<'_> {
         if let Some(date) = daily.date_of(&self.note.path) {
             for client in self.linked(Some(date), &mut (0..self.targets.len())) {
                 f.interactions.push(self.interaction(date, client, Source::DailyNote, 1));
+            }
+        }
+    }
+
+    /// The journal of ticked reminders: each line a contact with the client it links
+    /// (through a person too), and `birthday`, `anniversary` and `answered` lines also
+    /// the greeting or answer of the note they link first.
+    fn journal(&self, f: &mut NoteFacts) {
+        for entry in &self.note.log {
+            let word = entry.text.split_whitespace().next().unwrap_or("").to_lowercase();
+            let first = entry.links.iter().find_map(|&l| match self.targets.get(l) {
+                Some(Target::Note(t)) if *t != self.id => Some(*t),
+                _ => None,
+            });
+            let what = match word.as_str() {
+                "birthday" => Some(Record::Birthday),
+                "anniversary" => Some(Record::Anniversary),
+                "answered" => Some(Record::Answered),
+                _ => None,
+            };
+            if let (Some(what), Some(note)) = (what, first) {
+                f.journal.push(Recorded { what, note, date: entry.date });
+            }
+            // A greeting is a contact too; an answer is recorded on the feedback.
+            if what == Some(Record::Answered) {
+                continue;
+            }
+            for client in self.linked(Some(entry.date), &mut entry.links.iter().copied()) {
+                let mut i = self.interaction(entry.date, client, Source::LogLine, entry.line);
+                i.format.clone_from(&entry.format);
+                f.interactions.push(i);
             }
         }
     }

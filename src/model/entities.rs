@@ -102,6 +102,27 @@ pub struct Graph {
     pub interactions: Vec<Interaction>,
     pub feedback: Vec<Feedback>,
     pub next_steps: Vec<NextStep>,
+    /// Greetings and answers recorded in the journal, by note and date.
+    pub journal: Vec<Recorded>,
+}
+
+/// What a journal line records beyond a contact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Record {
+    /// A birthday greeting; the note is the person's.
+    Birthday,
+    /// An anniversary greeting; the note is the client's.
+    Anniversary,
+    /// A feedback answer; the note is the feedback's.
+    Answered,
+}
+
+/// A greeting or answer from the journal note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Recorded {
+    pub what: Record,
+    pub note: NoteId,
+    pub date: NaiveDate,
 }
 
 impl Graph {

@@ -1,7 +1,9 @@
 //! Model stage, incremental update: a save folded into the graph without reading every
 //! note again, when it changed content only.
 
-use super::build::{Cache, NoteFacts, client_for, daily_notes, diagnostics, interaction_order, maps, refer};
+use super::build::{
+    Cache, NoteFacts, answer_from_journal, client_for, daily_notes, diagnostics, interaction_order, maps, refer,
+};
 use super::entities::{Graph, NoteId};
 use super::properties::{Builder, Diags, Props};
 use crate::config::Config;
@@ -30,7 +32,8 @@ pub fn update(
     let (client_of, person_of) = maps(g);
     for &i in changed {
         let kind = b.kind(&notes[i]);
-        if cache.kinds.get(i) != Some(&kind) {
+        // The journal answers feedback of other notes: build again.
+        if cache.kinds.get(i) != Some(&kind) || super::is_journal(&notes[i]) || !cache.facts[i].journal.is_empty() {
             return None;
         }
         match kind {
@@ -81,6 +84,7 @@ pub fn update(
     g.feedback.sort_by_key(|x| x.note);
     g.next_steps.sort_by_key(|s| (s.client, s.note, s.line));
     g.next_steps.dedup_by_key(|s| (s.client, s.note, s.line));
+    answer_from_journal(g);
     refer(&b, g);
     Some(diagnostics(cache))
 }

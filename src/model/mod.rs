@@ -18,7 +18,14 @@ mod properties;
 mod relink;
 
 pub use build::{Cache, build_graph};
-pub use entities::{Client, ClientId, Feedback, Graph, Interaction, NextStep, NoteId, Person, Source};
+pub use entities::{
+    Client, ClientId, Feedback, Graph, Interaction, NextStep, NoteId, Person, Record, Recorded, Source,
+};
+
+/// True for the journal of ticked reminders (frontmatter `rapport: journal`).
+pub fn is_journal(note: &crate::parse::Note) -> bool {
+    note.prop("rapport").is_some_and(|p| matches!(&p.value, crate::parse::Value::Text(t) if t.trim() == "journal"))
+}
 pub use incremental::update;
 pub use relink::TaskText;
 

@@ -219,8 +219,12 @@ impl Words<'_> {
             out.push_str(" — ");
             self.when_date(out);
         }
-        // A task in another note than the client's says where it is.
-        if self.g.clients[client].note != note {
+        // In a note, the line ends with a link to where the task is to be ticked; in the
+        // terminal, a task in another note than the client's says where it is.
+        if self.style == Style::Markdown {
+            out.push_str(self.t(" · tick it in ", " · отметьте в "));
+            push_note_ref(out, path, self.style);
+        } else if self.g.clients[client].note != note {
             out.push_str(self.t(" (in ", " (в "));
             push_note_ref(out, path, self.style);
             out.push(')');

@@ -147,11 +147,11 @@ fn section(
             for &d in chunk {
                 part.push_str(prefix);
                 match kept {
-                    None => describe_into(&mut part, g, lang, d, Style::Markdown),
+                    None => push_item(&mut part, g, lang, d),
                     Some(kept) => {
                         let line = kept.get(d).cloned().unwrap_or_else(|| {
                             let mut line = String::new();
-                            describe_into(&mut line, g, lang, d, Style::Markdown);
+                            push_item(&mut line, g, lang, d);
                             line.into()
                         });
                         part.push_str(&line);
@@ -170,5 +170,30 @@ fn section(
     out.push('\n');
     if let Some(lines) = lines {
         lines.fresh.extend(parts.into_iter().flat_map(|(_, seen)| seen));
+    }
+}
+
+/// True for a reminder the user acts on and ticks here: a contact due, a greeting, a
+/// feedback answer. A next step is a task in the user's own note, ticked there.
+pub fn is_task(what: &Reminder) -> bool {
+    matches!(
+        what,
+        Reminder::Contact { .. } | Reminder::Birthday { .. } | Reminder::Anniversary { .. } | Reminder::Feedback { .. }
+    )
+}
+
+/// Appends one reminder item after its list marker. Reminders the user acts on are tasks
+/// in the Obsidian Tasks syntax, with their date (`📅`) and a block id naming the
+/// reminder on its date, which a tick carries back: `[ ] Contact … 📅 2026-10-11
+/// ^contact-…`. A next step is a bullet that links to the note of its task, to be ticked
+/// there.
+fn push_item(out: &mut String, g: &Graph, lang: Lang, d: &Due) {
+    match d.date.filter(|_| is_task(&d.what)) {
+        Some(date) => {
+            out.push_str("[ ] ");
+            describe_into(out, g, lang, d, Style::Markdown);
+            let _ = write!(out, " 📅 {date} ^{}", d.occurrence(d.subject_path(g)));
+        }
+        None => describe_into(out, g, lang, d, Style::Markdown),
     }
 }
