@@ -328,7 +328,7 @@ mod tests {
         let step = Reminder::NextStep { client: 0, note, path, line, text };
         assert_eq!(
             describe(&g, Lang::En, &due(step, 2), Style::Markdown),
-            "[[Clients/Acme|Acme]]: ask [[People/Anna|Anna]] — in 2 days (2026-11-20) (in [[Todo|Todo]])"
+            "[[Clients/Acme|Acme]]: ask [[People/Anna|Anna]] — in 2 days (2026-11-20) · tick it in [[Todo|Todo]]"
         );
         let moved = Reminder::MovedOn { client: Some(0), person: 0 };
         assert_eq!(
