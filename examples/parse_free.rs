@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use rapport::{Vault, scan, write};
+use rapport::{Filter, Vault, output_folder, plan_and_apply, scan, walk};
 use rayon::prelude::*;
 
 // The same allocator as the `rapport` binary, so the figures compare.
@@ -57,22 +57,22 @@ fn usage(problem: &str) -> ExitCode {
 
 fn run(root: &std::path::Path, rounds: usize) -> Result<(), rapport::Error> {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("a valid date");
-    let config = rapport::config::load(root)?;
-    let parsed = scan::scan(root, &config)?;
+    let config = rapport::load_config(root)?;
+    let parsed = scan(root, &config)?;
     // One copy of the notes per round, made before the clock starts.
     let copies: Vec<_> = (0..rounds).map(|_| parsed.notes.clone()).collect();
     let mut totals = Vec::with_capacity(rounds);
     for (round, notes) in copies.into_iter().enumerate() {
         let start = Instant::now();
-        let (paths, files) = scan::walk(root, &scan::Filter::new(&config))?;
+        let (paths, files) = walk(root, &Filter::new(&config))?;
         let walked = start.elapsed();
         let bytes: u64 = paths.par_iter().map(|(_, p)| std::fs::symlink_metadata(p).map_or(0, |m| m.len())).sum();
         let statted = start.elapsed();
         let vault = Vault::build(root, config.clone(), notes, files);
         let built = start.elapsed();
         let generated = vault.generate(today);
-        let out_dir = write::output_folder(root, &vault.config.output_dir)?;
-        for result in write::plan_and_apply(root, &out_dir, &generated, false, false) {
+        let out_dir = output_folder(root, &vault.config.output_dir)?;
+        for result in plan_and_apply(root, &out_dir, &generated, false, false) {
             result?;
         }
         let total = start.elapsed();

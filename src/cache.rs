@@ -35,14 +35,14 @@ use crate::parse::{Field, Link, LinkKind, LogEntry, Note, Property, Task, TaskSt
 
 const MAGIC: &[u8] = b"rapport parse cache\n";
 /// Bumped whenever the layout or what the parser produces for the same bytes changes.
-pub const FORMAT_VERSION: u64 = 1;
+pub(crate) const FORMAT_VERSION: u64 = 1;
 /// Modification times this close to (or after) the caching run's start are not trusted:
 /// two seconds covers the coarsest common file clock (FAT's).
-pub const RACY_SLACK: Duration = Duration::from_secs(2);
+pub(crate) const RACY_SLACK: Duration = Duration::from_secs(2);
 
 /// What identifies a note's bytes without reading them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
+pub(crate) struct Stamp {
     pub size: u64,
     pub mtime_secs: i64,
     pub mtime_nanos: u32,
@@ -51,7 +51,7 @@ pub struct Stamp {
 
 impl Stamp {
     /// The stamp of a file's metadata (`None` where the platform gives no modification time).
-    pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+    pub(crate) fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
@@ -82,7 +82,7 @@ impl Stamp {
 }
 
 /// The cache file of a vault, when the platform has a cache folder.
-pub fn path_for(vault: &Path) -> Option<PathBuf> {
+pub(crate) fn path_for(vault: &Path) -> Option<PathBuf> {
     let canonical = std::fs::canonicalize(vault).ok()?;
     let dir = dirs::cache_dir()?.join("rapport");
     Some(dir.join(format!("{}.cache", hex16(&key_of(&canonical)))))
@@ -99,13 +99,13 @@ fn hex16(bytes: &[u8]) -> String {
 }
 
 /// Seconds and nanoseconds since the epoch (negative times clamp to 0).
-pub fn now() -> (i64, u32) {
+pub(crate) fn now() -> (i64, u32) {
     let d = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
     (i64::try_from(d.as_secs()).unwrap_or(i64::MAX), d.subsec_nanos())
 }
 
 /// A cache file read and checked: its entries, by relative path, pointing into its bytes.
-pub struct Loaded {
+pub(crate) struct Loaded {
     bytes: Vec<u8>,
     entries: HashMap<Box<str>, (Stamp, std::ops::Range<usize>)>,
     start: (i64, u32),
@@ -114,14 +114,14 @@ pub struct Loaded {
 /// Identifies what a cache holds besides the notes' bytes: the vault and the properties
 /// the model keeps (a cache made under another config is not reused).
 #[derive(Debug, Clone)]
-pub struct Context {
+pub(crate) struct Context {
     pub file: PathBuf,
     pub vault: Vec<u8>,
     pub kept: u64,
 }
 
 impl Context {
-    pub fn new(vault: &Path, kept: u64) -> Option<Context> {
+    pub(crate) fn new(vault: &Path, kept: u64) -> Option<Context> {
         let file = path_for(vault)?;
         let vault = key_of(&std::fs::canonicalize(vault).ok()?);
         Some(Context { file, vault, kept })
@@ -131,7 +131,7 @@ impl Context {
 impl Loaded {
     /// Reads and checks the cache file; `None` when it is missing, unreadable, corrupt,
     /// truncated, of another version or of another vault or config.
-    pub fn read(ctx: &Context) -> Option<Loaded> {
+    pub(crate) fn read(ctx: &Context) -> Option<Loaded> {
         let bytes = std::fs::read(&ctx.file).ok()?;
         Self::parse(bytes, ctx)
     }
@@ -170,7 +170,7 @@ impl Loaded {
     }
 
     /// The cached facts of `rel`, when its stamp matches and it is not racily clean.
-    pub fn get(&self, rel: &str, stamp: &Stamp) -> Option<(Note, &[u8])> {
+    pub(crate) fn get(&self, rel: &str, stamp: &Stamp) -> Option<(Note, &[u8])> {
         let (cached, range) = self.entries.get(rel)?;
         if cached != stamp || cached.racy(self.start) {
             return None;
@@ -180,23 +180,18 @@ impl Loaded {
     }
 
     /// How many notes the cache holds.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.entries.len()
-    }
-
-    /// True when the cache holds no note.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 }
 
 /// One note's entry for a new cache file: its stamp and its encoded facts.
-pub type Entry<'a> = (&'a str, Stamp, std::borrow::Cow<'a, [u8]>);
+pub(crate) type Entry<'a> = (&'a str, Stamp, std::borrow::Cow<'a, [u8]>);
 
 /// Writes a new cache file for a run that started at `start` (atomically: a temporary
 /// file renamed over the old one, so a concurrent run reads one or the other). Errors
 /// are ignored: a cache that cannot be written only makes the next run slower.
-pub fn write(ctx: &Context, start: (i64, u32), entries: &[Entry<'_>]) {
+pub(crate) fn write(ctx: &Context, start: (i64, u32), entries: &[Entry<'_>]) {
     let mut w = Writer::default();
     w.raw(MAGIC);
     w.u64(FORMAT_VERSION);
@@ -234,7 +229,7 @@ pub fn write(ctx: &Context, start: (i64, u32), entries: &[Entry<'_>]) {
 // checks every length against what is left and returns `None` at the first mismatch.
 
 /// Encodes a note's facts (everything but its path, which is the entry's key).
-pub fn encode(note: &Note) -> Vec<u8> {
+pub(crate) fn encode(note: &Note) -> Vec<u8> {
     let Note { path: _, props, tags, aliases, links, fields, tasks, log, headings, blocks, diagnostics } = note;
     let mut w = Writer::default();
     w.usize(props.len());
@@ -306,7 +301,7 @@ pub fn encode(note: &Note) -> Vec<u8> {
 }
 
 /// Decodes what [`encode`] wrote; `None` for anything else.
-pub fn decode(path: &str, blob: &[u8]) -> Option<Note> {
+pub(crate) fn decode(path: &str, blob: &[u8]) -> Option<Note> {
     let mut r = Reader { b: blob, at: 0 };
     let mut note = Note { path: path.to_owned(), ..Note::default() };
     note.props = r.list(|r| Some(Property { key: r.string()?, value: r.value(0)?, line: r.u32()? }))?;

@@ -15,7 +15,7 @@ use crate::diagnostics::{Code, Severity};
 use crate::vocab::{Cadence, Kind, Lang};
 
 /// The config file's name at the vault root.
-pub const FILE_NAME: &str = "rapport.toml";
+pub(crate) const FILE_NAME: &str = "rapport.toml";
 
 /// Default cadences by tier, and after a project ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,7 +160,7 @@ const CADENCE_KEYS: &[&str] = &["key", "supporting", "after_project"];
 const DAILY_KEYS: &[&str] = &["folder", "format"];
 const OUTPUTS_KEYS: &[&str] = &["ics"];
 /// `[kinds]` holds these two, and property names (checked against the vault).
-pub const KINDS_KEYS: &[&str] = &["tags", "folders"];
+pub(crate) const KINDS_KEYS: &[&str] = &["tags", "folders"];
 
 #[derive(Deserialize, Default)]
 struct RawCadence {
@@ -229,7 +229,7 @@ pub fn load(vault: &Path) -> Result<Config, ConfigError> {
 
 /// Fills in what the vault's own `.obsidian/` settings say and the config leaves open:
 /// the daily-notes folder and format, and the template folders to skip.
-pub fn complete(vault: &Path, config: &mut Config) {
+pub(crate) fn complete(vault: &Path, config: &mut Config) {
     if let Some((folder, format)) = obsidian_daily_notes(vault) {
         config.daily_notes.folder = config.daily_notes.folder.take().or(folder);
         config.daily_notes.format = config.daily_notes.format.take().or(format);
@@ -241,17 +241,18 @@ pub fn complete(vault: &Path, config: &mut Config) {
 
 /// Line and column of `key` in `[table]` of the vault's `rapport.toml` ((1, 1) when
 /// it cannot be found).
-pub fn locate_in_file(vault: &Path, table: &str, key: &str) -> (usize, usize) {
+pub(crate) fn locate_in_file(vault: &Path, table: &str, key: &str) -> (usize, usize) {
     let text = std::fs::read_to_string(vault.join(FILE_NAME)).unwrap_or_default();
     locate(&text, &[table.to_owned()], key)
 }
 
 /// Obsidian's settings files that name template folders: the core Templates plugin's
 /// and Templater's.
-pub const TEMPLATE_SETTINGS: [&str; 2] = [".obsidian/templates.json", ".obsidian/plugins/templater-obsidian/data.json"];
+pub(crate) const TEMPLATE_SETTINGS: [&str; 2] =
+    [".obsidian/templates.json", ".obsidian/plugins/templater-obsidian/data.json"];
 
 /// The template folders named in `.obsidian/` settings, vault-relative, sorted.
-pub fn template_folders(vault: &Path) -> Vec<String> {
+pub(crate) fn template_folders(vault: &Path) -> Vec<String> {
     let mut out: Vec<String> = TEMPLATE_SETTINGS
         .iter()
         .zip(["folder", "templates_folder"])
@@ -395,7 +396,7 @@ pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
 /// parts, no empty or `.` part, no trailing `/` (`./CRM//Sub/./` is `CRM/Sub`), so the
 /// scan recognises the output folder however the config spells it. A leading `/` and
 /// `..` parts are kept as written: writing refuses a folder outside the vault.
-pub fn normalize_dir(dir: &str) -> String {
+pub(crate) fn normalize_dir(dir: &str) -> String {
     let parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
     let joined = parts.join("/");
     if dir.starts_with('/') { format!("/{joined}") } else { joined }
@@ -418,7 +419,7 @@ fn key_path(at: &serde_ignored::Path<'_>) -> Vec<String> {
 }
 
 /// The known key nearest to `key` by edit distance, with the distance.
-pub fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<(&'a str, usize)> {
+pub(crate) fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<(&'a str, usize)> {
     known.iter().map(|k| (*k, strsim::levenshtein(&key.to_lowercase(), k))).min_by_key(|&(k, d)| (d, k))
 }
 

@@ -195,20 +195,12 @@ impl Diagnostic {
 }
 
 /// Sorts diagnostics into their stable output order.
-pub fn sort(diags: &mut [Diagnostic]) {
+pub(crate) fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| a.key().cmp(&b.key()));
 }
 
-/// Output format for `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Human,
-    Json,
-    Github,
-}
-
 /// Renders diagnostics for a person: `path:line:col: severity[code]: message`, then the hint.
-pub fn render_human(diags: &[Diagnostic], color: bool) -> String {
+pub(crate) fn render_human(diags: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
     for d in diags {
         let (sev, reset) = match (color, d.severity) {
@@ -237,18 +229,18 @@ fn visible(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// A vault-relative `path` shown from another folder: `base` is the vault's own path from
 /// there, with `/` separators, empty when the vault is that folder.
-pub fn shown_from(base: &str, path: &str) -> String {
+pub(crate) fn shown_from(base: &str, path: &str) -> String {
     if base.is_empty() { path.to_owned() } else { format!("{base}/{path}") }
 }
 
 /// The same findings, their paths shown from another folder (see [`shown_from`]).
-pub fn rebased(diags: &[Diagnostic], base: &str) -> Vec<Diagnostic> {
+pub(crate) fn rebased(diags: &[Diagnostic], base: &str) -> Vec<Diagnostic> {
     diags.iter().map(|d| Diagnostic { path: shown_from(base, &d.path), ..d.clone() }).collect()
 }
 
 /// Renders diagnostics as one JSON array of objects. `path` stays relative to the vault;
 /// `file` is the same file shown from `base` (see [`shown_from`]).
-pub fn render_json(diags: &[Diagnostic], base: &str) -> String {
+pub(crate) fn render_json(diags: &[Diagnostic], base: &str) -> String {
     #[derive(Serialize)]
     struct Row<'a> {
         #[serde(flatten)]
@@ -262,7 +254,7 @@ pub fn render_json(diags: &[Diagnostic], base: &str) -> String {
 }
 
 /// Renders diagnostics as GitHub Actions workflow commands (annotations).
-pub fn render_github(diags: &[Diagnostic]) -> String {
+pub(crate) fn render_github(diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
         let level = match d.severity {
@@ -300,13 +292,13 @@ fn gh_escape_prop(s: &str) -> String {
 /// Built once per note; each lookup is a binary search over line starts. Columns are
 /// counted from the previous lookup when it was earlier on the same line, so many
 /// links on one long line cost linear, not quadratic, time.
-pub struct LineIndex {
+pub(crate) struct LineIndex {
     starts: Vec<usize>,
     last: std::cell::Cell<(usize, usize, u32)>,
 }
 
 impl LineIndex {
-    pub fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let mut starts = Vec::with_capacity(text.len() / 32 + 1);
         starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
@@ -314,7 +306,7 @@ impl LineIndex {
     }
 
     /// 1-based line and character column of byte `offset` in `text`.
-    pub fn position(&self, text: &str, offset: usize) -> (u32, u32) {
+    pub(crate) fn position(&self, text: &str, offset: usize) -> (u32, u32) {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
@@ -329,7 +321,7 @@ impl LineIndex {
     }
 
     /// Byte offset where 1-based `line` starts.
-    pub fn line_start(&self, line: usize) -> usize {
+    pub(crate) fn line_start(&self, line: usize) -> usize {
         self.starts.get(line.saturating_sub(1)).copied().unwrap_or(0)
     }
 }

@@ -10,7 +10,7 @@
 
 /// Runs the action the environment names for `point`, if any.
 #[cfg(any(debug_assertions, feature = "fault-hooks"))]
-pub fn at(point: &str) {
+pub(crate) fn at(point: &str) {
     let Some(spec) = std::env::var_os("RAPPORT_FAULT") else { return };
     let spec = spec.to_string_lossy();
     for item in spec.split(',') {

@@ -3,32 +3,41 @@
 //! The pipeline runs one way: [`scan`] → [`parse`] → [`resolve`] → [`model`] →
 //! [`metrics`] → [`render`] → [`write`]. `check` and `watch` sit on top.
 
-pub mod cache;
-pub mod cli;
-pub mod config;
-pub mod diagnostics;
-pub mod hooks;
-pub mod metrics;
-pub mod model;
-pub mod parse;
-pub mod render;
-pub mod resolve;
-pub mod scan;
-pub mod ticks;
-pub mod timing;
-pub mod vocab;
-pub mod watch;
-pub mod write;
+pub(crate) mod cache;
+pub(crate) mod cli;
+pub(crate) mod config;
+pub(crate) mod diagnostics;
+pub(crate) mod hooks;
+pub(crate) mod metrics;
+pub(crate) mod model;
+pub(crate) mod parse;
+pub(crate) mod render;
+pub(crate) mod resolve;
+pub(crate) mod scan;
+pub(crate) mod ticks;
+pub(crate) mod timing;
+pub(crate) mod vocab;
+pub(crate) mod watch;
+pub(crate) mod write;
 
 use std::path::{Path, PathBuf};
 
-pub use config::Config;
-pub use diagnostics::Diagnostic;
 use model::Graph;
-use parse::Note;
 use resolve::{Index, Resolved};
-pub use timing::timing;
-pub use write::Generated;
+pub(crate) use timing::timing;
+
+// The public face: what the binary, the integration tests, the examples and the fuzz
+// targets use. Everything else is crate-private, so the compiler flags what is unused.
+pub use cli::{command, run};
+pub use config::{Config, ConfigError, load as load_config, parse as parse_config};
+pub use diagnostics::{Code, Diagnostic};
+pub use metrics::Figures;
+pub use parse::markdown::options as markdown_options;
+pub use parse::{Note, parse_bytes, parse_note};
+pub use resolve::Target;
+pub use scan::{Filter, ScanError, scan, walk};
+pub use watch::{Options as WatchOptions, run_with as watch};
+pub use write::{Existing, Generated, Outcome, WriteError, classify, output_folder, plan_and_apply};
 
 /// Anything that stops a command (as opposed to findings about notes).
 #[derive(Debug, thiserror::Error)]

@@ -6,5 +6,5 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    rapport::cli::run(std::env::args_os())
+    rapport::run(std::env::args_os())
 }

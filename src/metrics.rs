@@ -265,7 +265,7 @@ fn minus(d: NaiveDate, n: u32) -> NaiveDate {
 }
 
 /// True when a client gets no cadence reminder today.
-pub fn is_silent(status: Status, paused_until: Option<NaiveDate>, today: NaiveDate) -> bool {
+pub(crate) fn is_silent(status: Status, paused_until: Option<NaiveDate>, today: NaiveDate) -> bool {
     match status {
         Status::Former | Status::Prospect => true,
         Status::Paused => paused_until.is_none_or(|u| u > today),
@@ -274,7 +274,7 @@ pub fn is_silent(status: Status, paused_until: Option<NaiveDate>, today: NaiveDa
 }
 
 /// Computes the figures of every client, in client order.
-pub fn client_figures(g: &Graph, config: &Config, today: NaiveDate) -> Vec<ClientFigures> {
+pub(crate) fn client_figures(g: &Graph, config: &Config, today: NaiveDate) -> Vec<ClientFigures> {
     let soon = plus(today, config.soon_days);
     let mut referrals = vec![0usize; g.clients.len()];
     // (open, overdue) next steps per client, counted in one pass.
@@ -365,7 +365,7 @@ pub fn client_figures(g: &Graph, config: &Config, today: NaiveDate) -> Vec<Clien
 }
 
 /// Computes reminders, most urgent first: dated ones by date, then undated next steps.
-pub fn reminders(g: &Graph, config: &Config, today: NaiveDate, figures: &[ClientFigures]) -> Vec<Due> {
+pub(crate) fn reminders(g: &Graph, config: &Config, today: NaiveDate, figures: &[ClientFigures]) -> Vec<Due> {
     let horizon = plus(today, config.soon_days);
     let mut due = Vec::new();
     let mut push = |date: Option<NaiveDate>, what| {
@@ -432,7 +432,7 @@ pub fn reminders(g: &Graph, config: &Config, today: NaiveDate, figures: &[Client
 /// A date that comes back every year, as a calendar shows it: the birthday of a person at
 /// an active client, or the day a client (neither former nor prospect) became one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Yearly<'g> {
+pub(crate) struct Yearly<'g> {
     /// [`DueKind::Birthday`] or [`DueKind::Anniversary`].
     pub kind: DueKind,
     pub client: ClientId,
@@ -443,7 +443,7 @@ pub struct Yearly<'g> {
 }
 
 /// Every birthday and anniversary the reminders would ever show, whatever today is.
-pub fn yearly(g: &Graph) -> Vec<Yearly<'_>> {
+pub(crate) fn yearly(g: &Graph) -> Vec<Yearly<'_>> {
     let client_of_note: BTreeMap<usize, ClientId> = g.clients.iter().enumerate().map(|(i, c)| (c.note, i)).collect();
     let mut out: Vec<Yearly> = g
         .people
@@ -462,7 +462,7 @@ pub fn yearly(g: &Graph) -> Vec<Yearly<'_>> {
 }
 
 /// A [`Due::uid`] for a reminder of `kind` about the note at `subject_path`, with no task text.
-pub fn uid_of(kind: DueKind, subject_path: &str) -> String {
+pub(crate) fn uid_of(kind: DueKind, subject_path: &str) -> String {
     short_id(kind, &[subject_path, ""])
 }
 
@@ -473,7 +473,7 @@ fn greeted(g: &Graph, what: Record, note: NoteId, on: NaiveDate) -> bool {
 }
 
 /// Computes the portfolio figures.
-pub fn portfolio(g: &Graph, today: NaiveDate, figures: &[ClientFigures]) -> Portfolio {
+pub(crate) fn portfolio(g: &Graph, today: NaiveDate, figures: &[ClientFigures]) -> Portfolio {
     let mut p = Portfolio::default();
     let year_ago = minus(today, 365);
     for f in figures {
@@ -559,14 +559,14 @@ fn median(sorted: &[i64]) -> Option<f64> {
 }
 
 /// All figures for `today`.
-pub fn compute(g: &Graph, config: &Config, today: NaiveDate) -> Figures {
+pub(crate) fn compute(g: &Graph, config: &Config, today: NaiveDate) -> Figures {
     let clients = client_figures(g, config, today);
     let (due, portfolio) = rayon::join(|| reminders(g, config, today, &clients), || portfolio(g, today, &clients));
     Figures { today, soon_days: config.soon_days, clients, due, portfolio }
 }
 
 /// Date-dependent findings for `check`: overdue contacts, next steps and waiting feedback.
-pub fn findings(g: &Graph, figures: &Figures) -> Vec<Diagnostic> {
+pub(crate) fn findings(g: &Graph, figures: &Figures) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for d in &figures.due {
         let Some(days) = d.days.filter(|&x| x < 0) else { continue };

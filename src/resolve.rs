@@ -27,7 +27,7 @@ pub enum Target {
 }
 
 /// Case- and normalisation-insensitive key for names and paths: NFC, lower case.
-pub fn key(s: &str) -> String {
+pub(crate) fn key(s: &str) -> String {
     if s.is_ascii() { s.to_ascii_lowercase() } else { unicode_key(s) }
 }
 
@@ -335,7 +335,7 @@ pub struct Resolved {
 }
 
 /// Resolves every link of every note and reports broken, ambiguous and anchor-less ones.
-pub fn resolve(notes: &[Note], files: &[String], index: &Index) -> Resolved {
+pub(crate) fn resolve(notes: &[Note], files: &[String], index: &Index) -> Resolved {
     let per_note: Vec<(Vec<Target>, Vec<Diagnostic>)> =
         (0..notes.len()).into_par_iter().map(|from| resolve_links(notes, files, index, from)).collect();
     let mut out = Resolved { targets: Vec::with_capacity(notes.len()), diagnostics: Vec::new() };
@@ -347,7 +347,7 @@ pub fn resolve(notes: &[Note], files: &[String], index: &Index) -> Resolved {
 }
 
 /// Resolves the links of one note (`targets` holds its one list).
-pub fn resolve_note(notes: &[Note], files: &[String], index: &Index, from: usize) -> Resolved {
+pub(crate) fn resolve_note(notes: &[Note], files: &[String], index: &Index, from: usize) -> Resolved {
     let (targets, diagnostics) = resolve_links(notes, files, index, from);
     Resolved { targets: vec![targets], diagnostics }
 }
@@ -446,7 +446,7 @@ fn report(
 }
 
 /// True when `note` has the heading path (`H1#H2`) or block (`^id`) named by `anchor`.
-pub fn has_anchor(note: &Note, anchor: &str) -> bool {
+pub(crate) fn has_anchor(note: &Note, anchor: &str) -> bool {
     Anchors::new(note).has(anchor)
 }
 

@@ -17,7 +17,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::{Note, parse_bytes};
 
 /// Notes larger than this are reported and not parsed.
-pub const MAX_NOTE_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_NOTE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// What a scan found: parsed notes and the other files (attachments), both by path.
 #[derive(Debug, Default, Clone)]
@@ -34,22 +34,22 @@ pub struct Scanned {
 /// Everything else is dropped to keep parsed notes small (links in dropped
 /// properties stay, so they are still checked).
 #[derive(Debug, Clone)]
-pub struct Wanted {
+pub(crate) struct Wanted {
     extra: std::collections::HashSet<String>,
 }
 
 impl Wanted {
-    pub fn new(config: &Config) -> Self {
+    pub(crate) fn new(config: &Config) -> Self {
         let extra = config.properties.keys().chain(config.kinds.properties.keys()).cloned().collect();
         Wanted { extra }
     }
 
-    pub fn wants(&self, key: &str) -> bool {
+    pub(crate) fn wants(&self, key: &str) -> bool {
         crate::vocab::PROPERTIES.contains(&key) || self.extra.contains(key)
     }
 
     /// Drops what the model never reads and returns spare capacity.
-    pub fn compact(&self, note: &mut Note) {
+    pub(crate) fn compact(&self, note: &mut Note) {
         note.props.retain(|p| self.wants(&p.key));
         note.fields.retain(|f| self.wants(&f.key));
         note.shrink();
@@ -141,14 +141,14 @@ fn junk(name: &str) -> bool {
 }
 
 /// The path of `path` relative to `vault`, with `/` separators.
-pub fn relative(vault: &Path, path: &Path) -> Option<String> {
+pub(crate) fn relative(vault: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(vault).ok()?.to_string_lossy();
     Some(if std::path::MAIN_SEPARATOR == '/' { rel.into_owned() } else { rel.replace(std::path::MAIN_SEPARATOR, "/") })
 }
 
 /// Lists the notes and attachments of the vault, sorted by path.
 /// Notes as (vault-relative path, absolute path), and attachments' relative paths.
-pub type Listing = (Vec<(String, PathBuf)>, Vec<String>);
+pub(crate) type Listing = (Vec<(String, PathBuf)>, Vec<String>);
 
 pub fn walk(vault: &Path, filter: &Filter) -> Result<Listing, ScanError> {
     walk_under(vault, vault, filter)
@@ -166,14 +166,18 @@ fn add_journal(vault: &Path, filter: &Filter, notes: &mut Vec<(String, PathBuf)>
 }
 
 /// Lists the notes and attachments below `start`, a folder inside the vault.
-pub fn walk_under(vault: &Path, start: &Path, filter: &Filter) -> Result<Listing, ScanError> {
+pub(crate) fn walk_under(vault: &Path, start: &Path, filter: &Filter) -> Result<Listing, ScanError> {
     walk_reporting(vault, start, filter).map(|(listing, _)| listing)
 }
 
 /// Like [`walk_under`], with an `unreadable` finding for each folder that could not be
 /// listed (no permission, an I/O error): its notes are missing, and the reminders with
 /// them, so it is never skipped in silence.
-pub fn walk_reporting(vault: &Path, start: &Path, filter: &Filter) -> Result<(Listing, Vec<Diagnostic>), ScanError> {
+pub(crate) fn walk_reporting(
+    vault: &Path,
+    start: &Path,
+    filter: &Filter,
+) -> Result<(Listing, Vec<Diagnostic>), ScanError> {
     match std::fs::metadata(vault) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(ScanError::NotFound(vault.display().to_string()));
@@ -237,7 +241,7 @@ pub fn walk_reporting(vault: &Path, start: &Path, filter: &Filter) -> Result<(Li
 }
 
 /// True for Markdown notes (`.md`, any letter case).
-pub fn is_note(rel: &str) -> bool {
+pub(crate) fn is_note(rel: &str) -> bool {
     crate::vocab::note_stem(rel).is_some_and(|stem| !stem.is_empty())
 }
 
@@ -248,7 +252,7 @@ pub fn scan(vault: &Path, config: &Config) -> Result<Scanned, ScanError> {
 
 /// Walks and parses the whole vault; with `use_cache`, unchanged notes' facts come from
 /// the parse cache ([`crate::cache`]), and the cache is written again when anything changed.
-pub fn scan_cached(vault: &Path, config: &Config, use_cache: bool) -> Result<Scanned, ScanError> {
+pub(crate) fn scan_cached(vault: &Path, config: &Config, use_cache: bool) -> Result<Scanned, ScanError> {
     // Before any note is looked at: notes changed in this clock tick are not trusted later.
     let start = cache::now();
     let t = std::time::Instant::now();
@@ -321,7 +325,7 @@ fn read_notes_cached(
 }
 
 /// Reads and parses notes in parallel, keeping their order.
-pub fn read_notes(paths: &[(String, PathBuf)], wanted: &Wanted) -> Vec<Note> {
+pub(crate) fn read_notes(paths: &[(String, PathBuf)], wanted: &Wanted) -> Vec<Note> {
     // An indexed collect writes each note in its place; a parallel filter_map would
     // gather per-thread lists first and copy them, doubling the peak for the list.
     let read: Vec<Option<Note>> = paths.par_iter().map(|(rel, path)| read_note(rel, path, wanted)).collect();
@@ -336,7 +340,7 @@ pub fn read_notes(paths: &[(String, PathBuf)], wanted: &Wanted) -> Vec<Note> {
 /// One `open` and one `fstat` per note: the file is opened without following symlinks
 /// and without blocking (a FIFO put in its place must not hang the scan), and its bytes
 /// go into a buffer each thread reuses, so the text of 50,000 notes is never allocated.
-pub fn read_note(rel: &str, path: &Path, wanted: &Wanted) -> Option<Note> {
+pub(crate) fn read_note(rel: &str, path: &Path, wanted: &Wanted) -> Option<Note> {
     read_note_stamped(rel, path, wanted).map(|(note, _)| note)
 }
 

@@ -15,11 +15,11 @@ use crate::render::i18n::t;
 use crate::vocab::Lang;
 
 /// The frontmatter line of the journal note.
-pub const JOURNAL_MARKER: &str = "rapport: journal";
+pub(crate) const JOURNAL_MARKER: &str = "rapport: journal";
 
 /// One ticked reminder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tick {
+pub(crate) struct Tick {
     /// The block id: the reminder on its date.
     pub id: String,
     /// The date the Tasks plugin recorded (`✅`), if any.
@@ -28,7 +28,7 @@ pub struct Tick {
 
 /// The ticks of a generated note, when ticking is the only change since rapport wrote
 /// it; `None` when the note is untouched, edited otherwise, or not rapport's.
-pub fn ticked_only(text: &str) -> Option<Vec<Tick>> {
+pub(crate) fn ticked_only(text: &str) -> Option<Vec<Tick>> {
     let block = frontmatter::split(text).filter(|b| b.terminated)?;
     let mut marker = false;
     let mut hash = None;
@@ -104,7 +104,7 @@ fn untick_line(line: &str) -> Option<(String, Tick)> {
 /// The journal line recording a tick: its date, a word the model reads (`contact`,
 /// `birthday`, `anniversary`, `answered`), a link to the note the reminder was about,
 /// and the reminder's block id, by which a tick already recorded is known again.
-pub fn journal_line(kind: DueKind, date: NaiveDate, subject_path: &str, id: &str, lang: Lang) -> String {
+pub(crate) fn journal_line(kind: DueKind, date: NaiveDate, subject_path: &str, id: &str, lang: Lang) -> String {
     let word = match kind {
         DueKind::Birthday => "birthday",
         DueKind::Anniversary => "anniversary",
@@ -121,7 +121,7 @@ pub fn journal_line(kind: DueKind, date: NaiveDate, subject_path: &str, id: &str
 }
 
 /// The start of a new journal note.
-pub fn journal_header(lang: Lang) -> String {
+pub(crate) fn journal_header(lang: Lang) -> String {
     format!(
         "---\n{JOURNAL_MARKER}\n---\n# {}\n\n{}\n\n",
         t(lang, "Journal", "Журнал"),

@@ -1,7 +1,7 @@
 //! Stage timings for profiling: a leaf every stage may call.
 
 /// Prints a stage's wall time to stderr when `RAPPORT_TIMINGS` is set (for profiling).
-pub fn timing(stage: &str, since: std::time::Instant) {
+pub(crate) fn timing(stage: &str, since: std::time::Instant) {
     static ON: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| std::env::var_os("RAPPORT_TIMINGS").is_some());
     if *ON {
         // Resident memory after the stage, from /proc where there is one.

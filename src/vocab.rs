@@ -9,7 +9,7 @@ mod cadence;
 use std::fmt;
 use std::str::FromStr;
 
-pub use cadence::{Cadence, CadenceError, next_anniversary};
+pub(crate) use cadence::{Cadence, next_anniversary};
 
 /// Language of generated text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -118,14 +118,14 @@ word_enum!(
 
 /// An interaction format: its word, its Russian name, and the other words that name it
 /// in a log line.
-pub struct Format {
+pub(crate) struct Format {
     pub word: &'static str,
     pub ru: &'static str,
     pub also: &'static [&'static str],
 }
 
 /// The known interaction formats (free text is kept too).
-pub const FORMATS: &[Format] = &[
+pub(crate) const FORMATS: &[Format] = &[
     Format { word: "meeting", ru: "встреча", also: &["встреча"] },
     Format { word: "call", ru: "звонок", also: &["звонок"] },
     Format { word: "email", ru: "письмо", also: &["e-mail", "письмо"] },
@@ -138,10 +138,10 @@ pub const FORMATS: &[Format] = &[
 ];
 
 /// The format counted for interactions that name none.
-pub const UNSPECIFIED: &str = "unspecified";
+pub(crate) const UNSPECIFIED: &str = "unspecified";
 
 /// The format a word of a log line names, if any (case-insensitive).
-pub fn format_word(word: &str) -> Option<&'static str> {
+pub(crate) fn format_word(word: &str) -> Option<&'static str> {
     let w = word.to_lowercase();
     FORMATS.iter().find(|f| f.word == w || f.also.contains(&w.as_str())).map(|f| f.word)
 }
@@ -190,7 +190,7 @@ impl State {
 }
 
 /// The Russian name of a tier, status, state or format word (as `as_str` writes it).
-pub fn russian(word: &str) -> Option<&'static str> {
+pub(crate) fn russian(word: &str) -> Option<&'static str> {
     if word == UNSPECIFIED {
         return Some("не указан");
     }
@@ -209,7 +209,7 @@ fn exactly<T: FromStr>(words: &[&str], word: &str) -> Option<T> {
 }
 
 /// The property names the model reads (SPEC §2), before config aliases.
-pub const PROPERTIES: &[&str] = &[
+pub(crate) const PROPERTIES: &[&str] = &[
     "rapport",
     "type",
     "tags",
@@ -246,18 +246,18 @@ pub const PROPERTIES: &[&str] = &[
 
 /// A note's path without its `.md` extension (any letter case, as Obsidian reads it);
 /// `None` when the path is not a note's.
-pub fn note_stem(path: &str) -> Option<&str> {
+pub(crate) fn note_stem(path: &str) -> Option<&str> {
     let cut = path.len().checked_sub(3)?;
     (path.is_char_boundary(cut) && path[cut..].eq_ignore_ascii_case(".md")).then(|| &path[..cut])
 }
 
 /// A path without a note's `.md` extension; other paths as they are.
-pub fn strip_md(path: &str) -> &str {
+pub(crate) fn strip_md(path: &str) -> &str {
     note_stem(path).unwrap_or(path)
 }
 
 /// A note's name: its file name without `.md` (what a wikilink names it by).
-pub fn note_name(path: &str) -> &str {
+pub(crate) fn note_name(path: &str) -> &str {
     let file = path.rsplit('/').next().unwrap_or(path);
     strip_md(file)
 }

@@ -26,9 +26,9 @@ pub struct Generated {
 }
 
 /// The frontmatter line that marks a generated note.
-pub const MARKER: &str = "rapport: generated";
+pub(crate) const MARKER: &str = "rapport: generated";
 /// Prefix of the temporary files of atomic writes (hidden, so no scan reads them).
-pub const TEMP_PREFIX: &str = ".rapport-";
+pub(crate) const TEMP_PREFIX: &str = ".rapport-";
 
 /// Why writing failed.
 #[derive(Debug, thiserror::Error)]
@@ -48,14 +48,14 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
 }
 
 /// Hash of a generated body, as written in its frontmatter.
-pub fn body_hash(body: &str) -> String {
+pub(crate) fn body_hash(body: &str) -> String {
     let digest = Sha256::digest(body.as_bytes());
     let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
 }
 
 /// A whole generated note: marker frontmatter, then the body.
-pub fn compose(body: &str, today: chrono::NaiveDate) -> String {
+pub(crate) fn compose(body: &str, today: chrono::NaiveDate) -> String {
     format!("---\n{MARKER}\nas_of: {today}\nhash: \"{}\"\n---\n{body}", body_hash(body))
 }
 
@@ -139,13 +139,13 @@ pub fn output_folder(vault: &Path, output_dir: &str) -> Result<PathBuf, WriteErr
 
 /// The frontmatter line of the journal note: the user's as much as rapport's, so it may
 /// live in the output folder.
-pub const JOURNAL_MARKER: &str = "rapport: journal";
+pub(crate) const JOURNAL_MARKER: &str = "rapport: journal";
 
 /// Notes in the output folder (absolute `out_dir`, vault-relative `output_dir`) that
 /// rapport did not write: without the generated or journal marker, and not at the place
 /// of a generated note (there, [`plan`] refuses them as `generated-edited`). Cards,
 /// bases, canvases and other non-note files are not notes and pass. Sorted paths.
-pub fn foreign_notes(out_dir: &Path, output_dir: &str) -> Vec<String> {
+pub(crate) fn foreign_notes(out_dir: &Path, output_dir: &str) -> Vec<String> {
     let prefix = output_dir.rsplit('/').next().unwrap_or(output_dir);
     let mut out: Vec<String> = walkdir::WalkDir::new(out_dir)
         .follow_links(false)
@@ -179,7 +179,7 @@ fn marked(path: &Path) -> bool {
 
 /// Creates a file that must not exist yet (`rapport init --write`'s config): never
 /// replaces one, even if it appears between a look and the write.
-pub fn create_new(path: &Path, content: &[u8]) -> Result<(), WriteError> {
+pub(crate) fn create_new(path: &Path, content: &[u8]) -> Result<(), WriteError> {
     let mut f = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(io(path))?;
     f.write_all(content).and_then(|()| f.sync_all()).map_err(io(path))
 }
@@ -189,7 +189,7 @@ pub fn create_new(path: &Path, content: &[u8]) -> Result<(), WriteError> {
 /// (`.rapport-PID-XXXXXX.tmp`), so one that another `report` or a `watch` is still
 /// writing is left alone; one without an id (an older version's), whose writer is gone,
 /// or over an hour old (its id since taken by another process) is removed.
-pub fn clean_temporaries(dir: &Path) {
+pub(crate) fn clean_temporaries(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for e in entries.flatten() {
         let name = e.file_name();
@@ -412,7 +412,7 @@ pub enum Outcome {
 }
 
 /// Decides what writing `content` to `rel` (relative to the vault) would do.
-pub fn plan(vault: &Path, rel: &str, content: &str, force: bool) -> Result<Outcome, WriteError> {
+pub(crate) fn plan(vault: &Path, rel: &str, content: &str, force: bool) -> Result<Outcome, WriteError> {
     Ok(decide(rel, content, &Found::at(&vault.join(rel))?, force, None))
 }
 
@@ -477,7 +477,7 @@ pub fn plan_and_apply(
 
 /// [`plan_and_apply`], where `consumed` is a ticked note (vault-relative path, bytes)
 /// whose ticks are now in the journal: it is replaced if it still holds those bytes.
-pub fn plan_and_apply_ticked(
+pub(crate) fn plan_and_apply_ticked(
     vault: &Path,
     out_dir: &Path,
     notes: &[Generated],
@@ -531,13 +531,13 @@ fn write_one(
 }
 
 /// Where a generated note is written: directly inside the output folder.
-pub fn target(out_dir: &Path, rel: &str) -> PathBuf {
+pub(crate) fn target(out_dir: &Path, rel: &str) -> PathBuf {
     out_dir.join(Path::new(rel).file_name().unwrap_or_default())
 }
 
 /// The text at `path` now (invalid UTF-8 replaced), to show what a write would change;
 /// `None` when no regular file is there.
-pub fn current_text(path: &Path) -> Result<Option<String>, WriteError> {
+pub(crate) fn current_text(path: &Path) -> Result<Option<String>, WriteError> {
     Ok(match Found::at(path)? {
         Found::File(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
         Found::Missing | Found::Other => None,
@@ -545,7 +545,7 @@ pub fn current_text(path: &Path) -> Result<Option<String>, WriteError> {
 }
 
 /// The bytes of a generated file, when one is there (a symlink or folder is not).
-pub fn read_generated(vault: &Path, rel: &str) -> Result<Option<Vec<u8>>, WriteError> {
+pub(crate) fn read_generated(vault: &Path, rel: &str) -> Result<Option<Vec<u8>>, WriteError> {
     Ok(match Found::at(&vault.join(rel))? {
         Found::File(bytes) => Some(bytes),
         _ => None,
@@ -555,7 +555,13 @@ pub fn read_generated(vault: &Path, rel: &str) -> Result<Option<Vec<u8>>, WriteE
 /// Appends `lines` to the journal note at `rel` (vault-relative, directly in the output
 /// folder), creating it with `header` when there is none, and syncs it to disk before
 /// returning. The journal is never rewritten: what a person changed in it stays.
-pub fn append_journal(vault: &Path, out_dir: &Path, rel: &str, header: &str, lines: &str) -> Result<(), WriteError> {
+pub(crate) fn append_journal(
+    vault: &Path,
+    out_dir: &Path,
+    rel: &str,
+    header: &str,
+    lines: &str,
+) -> Result<(), WriteError> {
     use std::io::{Read as _, Seek as _};
     let name = Path::new(rel).file_name().unwrap_or_default();
     let path = out_dir.join(name);
@@ -598,7 +604,7 @@ pub fn append_journal(vault: &Path, out_dir: &Path, rel: &str, header: &str, lin
 
 /// Where the `[outputs] ics` file goes: `~/…` from the home folder, a relative path from
 /// the vault, an absolute one as it is.
-pub fn calendar_path(vault: &Path, configured: &str) -> PathBuf {
+pub(crate) fn calendar_path(vault: &Path, configured: &str) -> PathBuf {
     match configured.strip_prefix("~/").zip(std::env::var_os("HOME")) {
         Some((rest, home)) => PathBuf::from(home).join(rest),
         None => vault.join(configured),
@@ -608,7 +614,7 @@ pub fn calendar_path(vault: &Path, configured: &str) -> PathBuf {
 /// Writes the calendar feed at `path` unless the bytes are unchanged. The path is the
 /// user's choice and may lie outside the vault; a file there that is not a feed rapport
 /// wrote (it lacks rapport's `PRODID`) is never replaced, unless `force`.
-pub fn write_calendar(path: &Path, content: &str, force: bool, dry_run: bool) -> Result<Outcome, WriteError> {
+pub(crate) fn write_calendar(path: &Path, content: &str, force: bool, dry_run: bool) -> Result<Outcome, WriteError> {
     for _ in 0..ATTEMPTS {
         let found = Found::at(path)?;
         let outcome = match &found {

@@ -242,8 +242,7 @@ fn killed_between_temp_write_and_rename() {
     let complete = |name: &String| {
         let text = fs::read_to_string(crm.join(name)).expect("read temp");
         // Complete: its body matches the hash in its frontmatter.
-        text.contains("as_of: 2026-11-23")
-            && rapport::write::classify(Some(&text)) == rapport::write::Existing::Generated
+        text.contains("as_of: 2026-11-23") && rapport::classify(Some(&text)) == rapport::Existing::Generated
     };
     assert!(left.iter().any(complete), "no complete temporary note among {left:?}");
 

@@ -296,11 +296,11 @@ fn yaml_escaped_quote_does_not_bypass_the_depth_check() {
 #[test]
 
 fn yaml_control_characters_are_invalid_on_the_fast_path_too() {
-    use rapport::diagnostics::Code;
-    let slow = rapport::parse::parse_note("slow.md", "---\na: x\u{0}y\nb: {c: 1}\n---\n");
+    use rapport::Code;
+    let slow = rapport::parse_note("slow.md", "---\na: x\u{0}y\nb: {c: 1}\n---\n");
     assert_eq!(slow.diagnostics.first().map(|d| d.code), Some(Code::FrontmatterInvalid));
     for text in ["---\na: x\u{0}y\n---\n", "---\na: \"x\u{1}y\"\n---\n", "---\ntags: [a\u{0}b]\n---\n"] {
-        let fast = rapport::parse::parse_note("fast.md", text);
+        let fast = rapport::parse_note("fast.md", text);
         assert_eq!(fast.diagnostics.first().map(|d| d.code), Some(Code::FrontmatterInvalid), "{text:?}");
     }
 }
@@ -719,7 +719,7 @@ fn output_dir_outside_the_vault_is_refused() {
 // ---------------------------------------------------------------------------------------
 
 /// The invariants of a parsed note: every position is 1-based.
-fn assert_positions(note: &rapport::parse::Note) -> Result<(), TestCaseError> {
+fn assert_positions(note: &rapport::Note) -> Result<(), TestCaseError> {
     for d in &note.diagnostics {
         prop_assert!(d.line >= 1 && d.column >= 1, "diagnostic at {}:{}: {:?}", d.line, d.column, d);
     }
@@ -923,9 +923,7 @@ fn config_fragment() -> impl Strategy<Value = String> {
 }
 
 fn check_config(text: &str) -> Result<(), TestCaseError> {
-    if let Err(rapport::config::ConfigError::Invalid { line, column, .. }) =
-        rapport::config::parse(text, "rapport.toml")
-    {
+    if let Err(rapport::ConfigError::Invalid { line, column, .. }) = rapport::parse_config(text, "rapport.toml") {
         prop_assert!(line >= 1 && column >= 1, "config error at {line}:{column}");
     }
     Ok(())
@@ -936,7 +934,7 @@ proptest! {
 
     #[test]
     fn parse_bytes_never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
-        assert_positions(&rapport::parse::parse_bytes("p/n.md", &bytes))?;
+        assert_positions(&rapport::parse_bytes("p/n.md", &bytes))?;
     }
 
     #[test]
@@ -947,8 +945,8 @@ proptest! {
     #[test]
     fn parse_bytes_never_panics_on_arbitrary_strings(chars in proptest::collection::vec(any::<char>(), 0..300)) {
         let s = String::from_iter(chars);
-        assert_positions(&rapport::parse::parse_bytes("p/n.md", s.as_bytes()))?;
-        assert_positions(&rapport::parse::parse_note("p/n.md", &format!("---\n{s}\n---\n{s}")))?;
+        assert_positions(&rapport::parse_bytes("p/n.md", s.as_bytes()))?;
+        assert_positions(&rapport::parse_note("p/n.md", &format!("---\n{s}\n---\n{s}")))?;
     }
 }
 
@@ -958,10 +956,10 @@ proptest! {
 
     #[test]
     fn parse_bytes_never_panics_on_markdown_and_yaml_fragments(text in note_text()) {
-        assert_positions(&rapport::parse::parse_bytes("p/n.md", text.as_bytes()))?;
+        assert_positions(&rapport::parse_bytes("p/n.md", text.as_bytes()))?;
         // And cut in the middle, often inside a multi-byte character (not UTF-8 then).
         let b = text.as_bytes();
-        assert_positions(&rapport::parse::parse_bytes("p/n.md", &b[..b.len() / 2]))?;
+        assert_positions(&rapport::parse_bytes("p/n.md", &b[..b.len() / 2]))?;
     }
 
     #[test]

@@ -185,18 +185,18 @@ fn generated_markdown_parses_and_links_resolve() {
     let vault = rapport::Vault::load(&v).unwrap();
     for rel in ["CRM/Reminders.md", "CRM/Dashboard.md"] {
         let text = read(&v, rel);
-        let note = rapport::parse::parse_note(rel, &text);
+        let note = rapport::parse_note(rel, &text);
         assert!(note.diagnostics.is_empty(), "{rel}: {:?}", note.diagnostics);
         assert!(!note.links.is_empty());
         for l in &note.links {
             let target = vault.index.resolve_name(usize::MAX, &l.target).target;
-            let ok = matches!(target, rapport::resolve::Target::Note(_)) || l.target.starts_with("CRM/");
+            let ok = matches!(target, rapport::Target::Note(_)) || l.target.starts_with("CRM/");
             assert!(ok, "{rel}:{}: [[{}]] does not resolve", l.line, l.target);
         }
         // Table rows keep their column count (escaped pipes inside wikilinks).
         let mut cells = 0;
         let mut widths = Vec::new();
-        for ev in Parser::new_ext(&text, rapport::parse::markdown::options()) {
+        for ev in Parser::new_ext(&text, rapport::markdown_options()) {
             match ev {
                 Event::Start(Tag::TableRow | Tag::TableHead) => cells = 0,
                 Event::Start(Tag::TableCell) => cells += 1,

@@ -113,7 +113,7 @@ fn check_help_lists_every_code_with_its_default_severity() {
     let out = rapport_bare(&["check", "--help"]);
     assert_eq!(code(&out), 0);
     let help = stdout(&out);
-    for c in rapport::diagnostics::Code::ALL {
+    for c in rapport::Code::ALL {
         let row = help.lines().find(|l| l.split_whitespace().next() == Some(c.as_str()));
         let row = row.unwrap_or_else(|| panic!("{} not in check --help:\n{help}", c.as_str()));
         assert_eq!(row.split_whitespace().nth(1), Some(c.default_severity().as_str()), "{row}");
@@ -122,7 +122,7 @@ fn check_help_lists_every_code_with_its_default_severity() {
 
 #[test]
 fn every_command_has_examples() {
-    let cli = rapport::cli::command();
+    let cli = rapport::command();
     let commands: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
     assert!(commands.len() >= 7, "{commands:?}");
     for cmd in commands {

@@ -76,7 +76,7 @@ fn actionable_reminders_are_tasks_and_next_steps_link_to_theirs() {
     // The Tasks syntax is read back by rapport's own parser: these are tasks due then.
     let (_u, copy) = empty_vault();
     write(&copy, "Tasks.md", &r);
-    let parsed = rapport::parse::parse_note("Tasks.md", &r);
+    let parsed = rapport::parse_note("Tasks.md", &r);
     let open: Vec<_> = parsed.tasks.iter().filter(|t| t.is_open()).collect();
     assert_eq!(open.len(), r.lines().filter(|l| l.contains("- [ ] ")).count());
     assert!(open.iter().all(|t| t.due.is_some()), "{open:?}");

@@ -242,7 +242,7 @@ fn midnight_rolls_the_day_over() {
     let stop = Arc::new(AtomicBool::new(false));
     let opts = {
         let day = Arc::clone(&day);
-        rapport::watch::Options {
+        rapport::WatchOptions {
             debounce: Duration::from_millis(20),
             today: Box::new(move || *day.lock().unwrap()),
             stop: Arc::clone(&stop),
@@ -250,7 +250,7 @@ fn midnight_rolls_the_day_over() {
         }
     };
     let dir = v.clone();
-    let handle = std::thread::spawn(move || rapport::watch::run_with(&dir, opts));
+    let handle = std::thread::spawn(move || rapport::watch(&dir, opts));
     wait_for("the first day", || read_opt(&v).contains("as_of: 2026-11-23"));
     *day.lock().unwrap() = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
     wait_for("the next day", || read_opt(&v).contains("as_of: 2026-11-24"));

@@ -7,8 +7,8 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    if let Err(rapport::config::ConfigError::Invalid { line, column, .. }) =
-        rapport::config::parse(&text, "rapport.toml")
+    if let Err(rapport::ConfigError::Invalid { line, column, .. }) =
+        rapport::parse_config(&text, "rapport.toml")
     {
         assert!(line >= 1 && column >= 1, "config error at {line}:{column}");
     }

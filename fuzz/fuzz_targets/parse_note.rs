@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let note = rapport::parse::parse_bytes("Fuzz/note.md", data);
+    let note = rapport::parse_bytes("Fuzz/note.md", data);
     for d in &note.diagnostics {
         assert!(d.line >= 1, "diagnostic with line 0: {d:?}");
         assert!(d.column >= 1, "diagnostic with column 0: {d:?}");

@@ -28,7 +28,7 @@ use crate::Error;
 /// back into it (by default into `CRM/`). It never touches your own notes.
 #[derive(Debug, Parser)]
 #[command(name = "rapport", version, about, long_about, after_help = EXAMPLES)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The vault folder [default: $RAPPORT_VAULT, else the current folder]
     #[arg(long, global = true, env = "RAPPORT_VAULT", value_name = "DIR")]
     pub vault: Option<PathBuf>,
@@ -54,7 +54,7 @@ Examples:
 Exit codes: 0 fine, 1 findings (check) or refused writes (report), 2 usage or I/O error.";
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Write the reminder and dashboard notes into the output folder
     ///
     /// Generated notes carry a marker and a hash; a note you edited, or one rapport did
@@ -167,7 +167,7 @@ pub fn command() -> clap::Command {
 
 /// The day the reminders are computed for.
 #[derive(Debug, clap::Args)]
-pub struct Day {
+pub(crate) struct Day {
     /// Compute for this date instead of today
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub today: Option<NaiveDate>,
@@ -186,7 +186,7 @@ fn parse_day(s: &str) -> Result<NaiveDate, String> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     Human,
     Json,
     Github,
@@ -194,7 +194,7 @@ pub enum FormatArg {
 
 /// How `due` prints the reminders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DueFormat {
+pub(crate) enum DueFormat {
     /// A table for the terminal
     Table,
     /// One JSON array, one object per reminder
@@ -206,7 +206,7 @@ pub enum DueFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
+pub(crate) enum FailOn {
     Error,
     Warning,
 }

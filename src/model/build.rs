@@ -21,7 +21,7 @@ use crate::vocab::{Cadence, Engagement, FeedbackSeverity, FeedbackStatus, Initia
 /// What the graph was built from, note by note, so that a save can be folded in
 /// without reading every note again ([`update`]).
 #[derive(Debug, Clone, Default)]
-pub struct Cache {
+pub(crate) struct Cache {
     pub(super) kinds: Vec<Option<Kind>>,
     /// Diagnostics of each client's or person's own properties, by note.
     pub(super) own: Vec<Diags>,
@@ -31,7 +31,7 @@ pub struct Cache {
 
 /// Builds the graph and its diagnostics; with `keep`, also the cache [`update`] needs
 /// (watch mode), at the cost of a second copy of every note's contributions.
-pub fn build_graph(
+pub(crate) fn build_graph(
     notes: &[Note],
     resolved: &Resolved,
     index: &Index,

@@ -7,14 +7,14 @@ use chrono::NaiveDate;
 
 /// Recognises daily notes by folder and name format.
 #[derive(Debug, Clone)]
-pub struct DailyNotes {
+pub(crate) struct DailyNotes {
     folder: Option<String>,
     chrono_format: String,
 }
 
 impl DailyNotes {
     /// `folder` `None` or empty means anywhere in the vault; `format` defaults to `YYYY-MM-DD`.
-    pub fn new(folder: Option<&str>, format: Option<&str>) -> Self {
+    pub(crate) fn new(folder: Option<&str>, format: Option<&str>) -> Self {
         DailyNotes {
             folder: folder.map(|f| f.trim_matches('/').to_owned()).filter(|f| !f.is_empty()),
             chrono_format: moment_to_chrono(format.filter(|f| !f.trim().is_empty()).unwrap_or("YYYY-MM-DD")),
@@ -22,7 +22,7 @@ impl DailyNotes {
     }
 
     /// The date of the daily note at vault-relative `path`, if it is one.
-    pub fn date_of(&self, path: &str) -> Option<NaiveDate> {
+    pub(crate) fn date_of(&self, path: &str) -> Option<NaiveDate> {
         let stem = crate::vocab::note_stem(path)?;
         let within = match &self.folder {
             Some(f) => stem.strip_prefix(f.as_str())?.strip_prefix('/')?,

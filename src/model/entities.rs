@@ -15,9 +15,9 @@ pub enum Source {
 }
 
 /// Index into [`Graph::clients`].
-pub type ClientId = usize;
+pub(crate) type ClientId = usize;
 /// Index into the scanned notes.
-pub type NoteId = usize;
+pub(crate) type NoteId = usize;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Client {

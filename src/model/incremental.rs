@@ -16,7 +16,7 @@ use crate::vocab::Kind;
 /// changed content only: the same kinds, and no person's company, `left` or `moved_to`
 /// (which decide whose interactions count for whom). `None` when that does not hold; the
 /// caller then builds from scratch.
-pub fn update(
+pub(crate) fn update(
     g: &mut Graph,
     cache: &mut Cache,
     notes: &[Note],

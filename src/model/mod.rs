@@ -10,24 +10,22 @@
 //! (which notes are daily notes) and `relink` (a task's links, resolved).
 
 mod build;
-pub mod daily;
+pub(crate) mod daily;
 mod duplicates;
-pub mod entities;
+pub(crate) mod entities;
 mod incremental;
 mod properties;
 mod relink;
 
-pub use build::{Cache, build_graph};
-pub use entities::{
-    Client, ClientId, Feedback, Graph, Interaction, NextStep, NoteId, Person, Record, Recorded, Source,
-};
+pub(crate) use build::{Cache, build_graph};
+pub(crate) use entities::{ClientId, Graph, NoteId, Person, Record};
 
 /// True for the journal of ticked reminders (frontmatter `rapport: journal`).
-pub fn is_journal(note: &crate::parse::Note) -> bool {
+pub(crate) fn is_journal(note: &crate::parse::Note) -> bool {
     note.prop("rapport").is_some_and(|p| matches!(&p.value, crate::parse::Value::Text(t) if t.trim() == "journal"))
 }
-pub use incremental::update;
-pub use relink::TaskText;
+pub(crate) use incremental::update;
+pub(crate) use relink::TaskText;
 
 /// Notes parsed, sorted and resolved, for the model's unit tests.
 #[cfg(test)]

@@ -8,9 +8,9 @@
 use crate::diagnostics::{Code, Diagnostic};
 
 /// Larger frontmatter blocks are reported, not parsed.
-pub const MAX_FRONTMATTER_BYTES: usize = 256 * 1024;
+pub(crate) const MAX_FRONTMATTER_BYTES: usize = 256 * 1024;
 /// Deeper nesting is reported, not parsed.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// A property value, in Obsidian's terms: text, number, checkbox, list (and, rarely, a map).
 #[derive(Debug, Clone, PartialEq)]
@@ -68,7 +68,7 @@ pub struct Property {
 
 /// Where the frontmatter sits in a note's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Block<'a> {
+pub(crate) struct Block<'a> {
     /// The YAML between the fences.
     pub yaml: &'a str,
     /// 1-based line of the first YAML line in the file.
@@ -80,7 +80,7 @@ pub struct Block<'a> {
 }
 
 /// Finds the frontmatter block: `---` on the first line, closed by `---` or `...`.
-pub fn split(text: &str) -> Option<Block<'_>> {
+pub(crate) fn split(text: &str) -> Option<Block<'_>> {
     let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_end].trim_end() != "---" {
         return None;
@@ -98,7 +98,7 @@ pub fn split(text: &str) -> Option<Block<'_>> {
 }
 
 /// Parses a frontmatter block into properties, reporting problems against `path`.
-pub fn parse(path: &str, block: &Block<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Property> {
+pub(crate) fn parse(path: &str, block: &Block<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Property> {
     let yaml = block.yaml;
     if yaml.len() > MAX_FRONTMATTER_BYTES {
         diags.push(

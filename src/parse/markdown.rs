@@ -74,7 +74,7 @@ struct Walker<'a> {
 }
 
 /// Reads the body of `text` starting at byte `body_start` into `note`.
-pub fn parse_body(note: &mut Note, text: &str, body_start: usize, idx: &LineIndex) {
+pub(crate) fn parse_body(note: &mut Note, text: &str, body_start: usize, idx: &LineIndex) {
     let body = &text[body_start..];
     let mut w = Walker { text, idx, note, code: 0, comment: false, items: Vec::new(), heading: None, in_link: 0 };
     let events = TextMergeWithOffset::new(Parser::new_ext(body, options()).into_offset_iter());

@@ -3,8 +3,8 @@
 //! Parsing never fails and never panics: bad input becomes a [`Diagnostic`] with a
 //! line and column, and whatever could be read is kept.
 
-pub mod frontmatter;
-pub mod markdown;
+pub(crate) mod frontmatter;
+pub(crate) mod markdown;
 
 use std::sync::LazyLock;
 
@@ -13,7 +13,7 @@ use regex::Regex;
 use thin_vec::ThinVec;
 
 use crate::diagnostics::{Code, Diagnostic, LineIndex};
-pub use frontmatter::{Property, Value};
+pub(crate) use frontmatter::{Property, Value};
 
 /// How a link was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -323,18 +323,18 @@ impl<'a> WikiParts<'a> {
 }
 
 /// Splits a wikilink's inner text `target#anchor|shown` into target and anchor.
-pub fn split_wikilink(inner: &str) -> (Box<str>, Option<Box<str>>) {
+pub(crate) fn split_wikilink(inner: &str) -> (Box<str>, Option<Box<str>>) {
     let parts = WikiParts::of(inner);
     (parts.target.trim().into(), parts.anchor.map(|a| a.trim().into()))
 }
 
 /// Finds wikilinks in a plain string (a property or field value): `(target, anchor)`.
-pub fn wikilinks_in(s: &str) -> Vec<(Box<str>, Option<Box<str>>)> {
+pub(crate) fn wikilinks_in(s: &str) -> Vec<(Box<str>, Option<Box<str>>)> {
     text_links(s).map(|m| split_wikilink(m.inner)).collect()
 }
 
 /// Parses `YYYY-MM-DD`, also as the start of a datetime (`2026-11-20T14:30`, `2026-11-20 14:30`).
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     let head = s.get(..10)?;
     let rest = &s[10..];

@@ -28,7 +28,7 @@ fn num(n: f64) -> String {
 }
 
 /// The body of the dashboard note (no frontmatter).
-pub fn render(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) -> String {
+pub(crate) fn render(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {} · {}\n", t(lang, "Client dashboard", "Клиенты: сводка"), figures.today);
     attention(&mut out, g, figures, lang, &paths.reminders);

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::vocab::Lang;
 
 /// Russian plural form for `n`: one (1, 21), few (2–4, 22–24), many (5–20, 25…).
-pub fn ru_plural<'a>(n: i64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+pub(crate) fn ru_plural<'a>(n: i64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
     let n = n.unsigned_abs();
     match (n % 10, n % 100) {
         (1, r) if r != 11 => one,
@@ -15,14 +15,14 @@ pub fn ru_plural<'a>(n: i64, one: &'a str, few: &'a str, many: &'a str) -> &'a s
 }
 
 /// `n` with its counted noun, in the given language.
-pub fn count(lang: Lang, n: i64, noun: Noun) -> String {
+pub(crate) fn count(lang: Lang, n: i64, noun: Noun) -> String {
     let mut s = String::new();
     push_count(&mut s, lang, n, noun);
     s
 }
 
 /// Appends [`count`]`(lang, n, noun)`.
-pub fn push_count(out: &mut String, lang: Lang, n: i64, noun: Noun) {
+pub(crate) fn push_count(out: &mut String, lang: Lang, n: i64, noun: Noun) {
     let word = match lang {
         Lang::En => {
             let (one, many) = noun.en();
@@ -38,11 +38,10 @@ pub fn push_count(out: &mut String, lang: Lang, n: i64, noun: Noun) {
 
 /// Nouns that are counted in generated text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Noun {
+pub(crate) enum Noun {
     Day,
     Year,
     Client,
-    Step,
     Interaction,
     Item,
     Week,
@@ -55,7 +54,6 @@ impl Noun {
             Noun::Day => ("day", "days"),
             Noun::Year => ("year", "years"),
             Noun::Client => ("client", "clients"),
-            Noun::Step => ("next step", "next steps"),
             Noun::Interaction => ("interaction", "interactions"),
             Noun::Item => ("item", "items"),
             Noun::Week => ("week", "weeks"),
@@ -68,7 +66,6 @@ impl Noun {
             Noun::Day => ("день", "дня", "дней"),
             Noun::Year => ("год", "года", "лет"),
             Noun::Client => ("клиент", "клиента", "клиентов"),
-            Noun::Step => ("следующий шаг", "следующих шага", "следующих шагов"),
             Noun::Interaction => ("контакт", "контакта", "контактов"),
             Noun::Item => ("пункт", "пункта", "пунктов"),
             Noun::Week => ("неделя", "недели", "недель"),
@@ -78,7 +75,7 @@ impl Noun {
 }
 
 /// Picks the English or Russian text.
-pub fn t(lang: Lang, en: &'static str, ru: &'static str) -> &'static str {
+pub(crate) fn t(lang: Lang, en: &'static str, ru: &'static str) -> &'static str {
     match lang {
         Lang::En => en,
         Lang::Ru => ru,
@@ -86,7 +83,7 @@ pub fn t(lang: Lang, en: &'static str, ru: &'static str) -> &'static str {
 }
 
 /// A model word (tier, status, format, state) in the report's language.
-pub fn word(lang: Lang, w: &str) -> &str {
+pub(crate) fn word(lang: Lang, w: &str) -> &str {
     match lang {
         Lang::En => w,
         Lang::Ru => crate::vocab::russian(w).unwrap_or(w),
@@ -94,7 +91,7 @@ pub fn word(lang: Lang, w: &str) -> &str {
 }
 
 /// A decimal number with one digit after the separator (`1.5`, `1,5`).
-pub fn decimal(lang: Lang, x: f64) -> String {
+pub(crate) fn decimal(lang: Lang, x: f64) -> String {
     let s = format!("{x:.1}");
     match lang {
         Lang::En => s,

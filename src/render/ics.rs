@@ -16,11 +16,17 @@ use crate::model::{ClientId, Graph};
 use crate::vocab::{Lang, note_name, strip_md};
 
 /// The product identifier every feed carries; also how rapport recognises its own file.
-pub const PRODID: &str = "-//rapport//rapport reminders//EN";
+pub(crate) const PRODID: &str = "-//rapport//rapport reminders//EN";
 
 /// The feed for `figures`' day. `vault_name` (the vault folder's name) makes each event
 /// link back to its note in Obsidian; `yearly` are every birthday and anniversary.
-pub fn render(g: &Graph, figures: &Figures, lang: Lang, yearly: &[Yearly<'_>], vault_name: Option<&str>) -> String {
+pub(crate) fn render(
+    g: &Graph,
+    figures: &Figures,
+    lang: Lang,
+    yearly: &[Yearly<'_>],
+    vault_name: Option<&str>,
+) -> String {
     let today = figures.today;
     let mut out = Lines::default();
     out.line("BEGIN:VCALENDAR");
@@ -180,7 +186,7 @@ impl Lines {
 }
 
 /// Escapes a TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma, newline.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {

@@ -3,10 +3,10 @@
 //! Pure: given a vault's graph and the figures of a day, returns strings. Every
 //! wikilink written is a full vault path, so it resolves to exactly one note.
 
-pub mod dashboard;
-pub mod i18n;
-pub mod ics;
-pub mod reminders;
+pub(crate) mod dashboard;
+pub(crate) mod i18n;
+pub(crate) mod ics;
+pub(crate) mod reminders;
 
 use std::fmt::Write as _;
 
@@ -28,13 +28,13 @@ pub struct Paths {
 
 /// How names are written: wikilinks for notes, plain names for the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
+pub(crate) enum Style {
     Markdown,
     Plain,
 }
 
 /// A wikilink to a note by its full path, shown by its name.
-pub fn link(path: &str) -> String {
+pub(crate) fn link(path: &str) -> String {
     let mut s = String::with_capacity(2 * path.len() + 2);
     push_link(&mut s, path);
     s
@@ -42,7 +42,7 @@ pub fn link(path: &str) -> String {
 
 /// Appends [`link`]`(path)`: one of these per reminder line and table row, so pushed, not
 /// formatted.
-pub fn push_link(out: &mut String, path: &str) {
+pub(crate) fn push_link(out: &mut String, path: &str) {
     let (stem, name) = (strip_md(path), note_name(path));
     out.push_str("[[");
     out.push_str(stem);
@@ -60,7 +60,7 @@ fn push_note_ref(out: &mut String, path: &str, style: Style) {
 }
 
 /// Escapes text for a Markdown table cell: `|` (also inside wikilinks) and line breaks.
-pub fn cell(s: &str) -> String {
+pub(crate) fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let _ = Cell(&mut out).write_str(s);
     out
@@ -87,7 +87,7 @@ impl std::fmt::Write for Cell<'_> {
 }
 
 /// A cadence in words: `2 weeks`, `3 months`, `1 месяц 15 дней`.
-pub fn cadence_text(lang: Lang, c: Cadence) -> String {
+pub(crate) fn cadence_text(lang: Lang, c: Cadence) -> String {
     let mut s = String::new();
     push_cadence(&mut s, lang, c);
     s
@@ -132,7 +132,7 @@ fn push_ago(out: &mut String, lang: Lang, days: i64) {
 }
 
 /// One reminder as a sentence.
-pub fn describe(g: &Graph, lang: Lang, due: &Due, style: Style) -> String {
+pub(crate) fn describe(g: &Graph, lang: Lang, due: &Due, style: Style) -> String {
     let mut s = String::new();
     describe_into(&mut s, g, lang, due, style);
     s
@@ -140,7 +140,7 @@ pub fn describe(g: &Graph, lang: Lang, due: &Due, style: Style) -> String {
 
 /// Appends [`describe`]'s sentence. Reminder notes hold tens of thousands of these, so
 /// each is written in place, without a string per part.
-pub fn describe_into(out: &mut String, g: &Graph, lang: Lang, due: &Due, style: Style) {
+pub(crate) fn describe_into(out: &mut String, g: &Graph, lang: Lang, due: &Due, style: Style) {
     let w = Words { g, lang, style, due };
     match &due.what {
         // Contact reminders, the most numerous, do not name the subject.

@@ -16,7 +16,7 @@ use crate::vocab::Lang;
 /// these are equal and those unchanged (a watch cycle after a save that renamed
 /// nothing), the note is the same to the byte.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Inputs {
+pub(crate) struct Inputs {
     today: chrono::NaiveDate,
     soon_days: u32,
     paths: Paths,
@@ -24,7 +24,7 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    pub fn of(figures: &Figures, paths: &Paths) -> Self {
+    pub(crate) fn of(figures: &Figures, paths: &Paths) -> Self {
         Inputs { today: figures.today, soon_days: figures.soon_days, paths: paths.clone(), due: figures.due.clone() }
     }
 }
@@ -33,7 +33,7 @@ impl Inputs {
 /// across saves that rename nothing (same notes, links and config, so the same reminder
 /// reads the same): a save then writes only the lines of the reminders it changed.
 #[derive(Debug, Default)]
-pub struct Lines {
+pub(crate) struct Lines {
     /// The last render's lines.
     kept: FxHashMap<LineKey, Arc<str>>,
     /// This render's, which replace them when it ends (so lines of reminders gone go).
@@ -47,12 +47,12 @@ type LineKey = Due;
 type Part = (String, Vec<(LineKey, Arc<str>)>);
 
 /// The body of the reminders note (no frontmatter).
-pub fn render(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) -> String {
+pub(crate) fn render(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) -> String {
     render_with(g, figures, lang, paths, None)
 }
 
 /// [`render`], reusing the lines kept from the last render and keeping this one's.
-pub fn render_kept(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths, lines: &mut Lines) -> String {
+pub(crate) fn render_kept(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths, lines: &mut Lines) -> String {
     render_with(g, figures, lang, paths, Some(lines))
 }
 
@@ -175,7 +175,7 @@ fn section(
 
 /// True for a reminder the user acts on and ticks here: a contact due, a greeting, a
 /// feedback answer. A next step is a task in the user's own note, ticked there.
-pub fn is_task(what: &Reminder) -> bool {
+pub(crate) fn is_task(what: &Reminder) -> bool {
     matches!(
         what,
         Reminder::Contact { .. } | Reminder::Birthday { .. } | Reminder::Anniversary { .. } | Reminder::Feedback { .. }

@@ -124,7 +124,7 @@ impl FromStr for Cadence {
 /// The next yearly occurrence of `date`'s month and day on or after `from`.
 /// A 29 February falls on 28 February in common years; the year of `date` is ignored
 /// (birthdays may be written `0000-05-12`).
-pub fn next_anniversary(date: NaiveDate, from: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn next_anniversary(date: NaiveDate, from: NaiveDate) -> Option<NaiveDate> {
     let in_year = |y: i32| {
         NaiveDate::from_ymd_opt(y, date.month(), date.day()).or_else(|| NaiveDate::from_ymd_opt(y, date.month(), 28))
     };
