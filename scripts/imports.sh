@@ -34,6 +34,9 @@ for p, mod in files.items():
     text = open(p, encoding="utf-8").read()
     text = text.split("#[cfg(test)]")[0]
     text = re.sub(r"//[^\n]*", "", text)
+    if mod == "lib":
+        # the root's `pub use` lines are the public face, not dependencies
+        text = re.sub(r"^\s*pub use [^;]*;", "", text, flags=re.M)
     prefix = r"rapport" if mod == "main" else r"crate"
     refs = []
     for group in re.findall(prefix + r"::\{([^;]*?)\}", text, re.S):

@@ -1,7 +1,30 @@
 //! rapport: keep client relationships alive from an Obsidian vault.
 //!
-//! The pipeline runs one way: [`scan`] → [`parse`] → [`resolve`] → [`model`] →
-//! [`metrics`] → [`render`] → [`write`]. `check` and `watch` sit on top.
+//! The pipeline runs one way: `scan` → `parse` → `resolve` → `model` → `metrics` →
+//! `render` → `write`; `watch` and the command line sit on top. Each module imports only
+//! those before it (`sh scripts/imports.sh` prints the graph and any cycle).
+//!
+//! Module map:
+//!
+//! - `vocab`: the words of the domain (kinds, cadence, tiers, statuses, states, formats,
+//!   languages) and the one rule for the `.md` extension; a leaf every stage may import.
+//! - `diagnostics`, `timing`, `hooks`: findings as data, stage timings, fault points.
+//! - `config`: `rapport.toml` → `Config`.
+//! - `scan`: walk the vault, read and parse notes in parallel (`Wanted`: what a parsed
+//!   note keeps); `cache`: parsed notes kept outside the vault between runs.
+//! - `parse`: one note's text → `Note` (`frontmatter` is the only YAML user, `markdown`).
+//! - `resolve`: link targets → note ids, by Obsidian's rules.
+//! - `model`: notes → `Graph` (`entities`, `properties`, `build`, `incremental`,
+//!   `duplicates`, `daily`, `relink`: a task's links resolved for render).
+//! - `metrics`: graph + today → `Figures` (client figures, `Reminder`s, portfolio).
+//! - `render`: graph + figures + language + `Paths` → text, one function per output
+//!   (`reminders`, `dashboard`, `ics`); it sees resolved data only.
+//! - `write`: the only writer (marker, hash, atomic replace); `ticks`: ticked reminders.
+//! - `watch`: notify events → re-read → rebuild → write (`watch::memo` keeps the
+//!   reminders note between saves); `cli`: one file per subcommand, owns the clock and
+//!   Ctrl-C.
+//! - This file: `Vault` (scan → model for one vault) and the re-exports below, the only
+//!   public items (modules are crate-private so the compiler flags dead code).
 
 pub(crate) mod cache;
 pub(crate) mod cli;
