@@ -72,7 +72,7 @@ fn run(root: &std::path::Path, rounds: usize) -> Result<(), rapport::Error> {
         let built = start.elapsed();
         let generated = vault.generate(today);
         let out_dir = output_folder(root, &vault.config.output_dir)?;
-        for result in plan_and_apply(root, &out_dir, &generated, false, false) {
+        for result in plan_and_apply(root, &out_dir, &vault.config.output_dir, &generated, false, false) {
             result?;
         }
         let total = start.elapsed();

@@ -35,7 +35,7 @@ use crate::parse::{Field, Link, LinkKind, LogEntry, Note, Property, Task, TaskSt
 
 const MAGIC: &[u8] = b"rapport parse cache\n";
 /// Bumped whenever the layout or what the parser produces for the same bytes changes.
-pub(crate) const FORMAT_VERSION: u64 = 1;
+pub(crate) const FORMAT_VERSION: u64 = 2;
 /// Modification times this close to (or after) the caching run's start are not trusted:
 /// two seconds covers the coarsest common file clock (FAT's).
 pub(crate) const RACY_SLACK: Duration = Duration::from_secs(2);
@@ -278,12 +278,14 @@ pub(crate) fn encode(note: &Note) -> Vec<u8> {
         w.indices(links);
     }
     w.usize(log.len());
-    for LogEntry { date, format, text, line, heading, links } in log {
+    for LogEntry { date, format, text, line, heading, section, links } in log {
         w.date(Some(*date));
         w.opt_str(format.as_deref());
         w.str(text);
         w.u32(*line);
         w.u64(u64::from(*heading));
+        // 0 for none, else the heading's index plus one.
+        w.u64(section.map_or(0, |s| u64::from(s) + 1));
         w.indices(links);
     }
     w.strs(headings);
@@ -347,6 +349,10 @@ pub(crate) fn decode(path: &str, blob: &[u8]) -> Option<Note> {
             text: r.string()?,
             line: r.u32()?,
             heading: r.bool()?,
+            section: match r.u64()? {
+                0 => None,
+                n => Some(u32::try_from(n - 1).ok()?),
+            },
             links: r.indices()?,
         })
     })?;

@@ -43,15 +43,6 @@ pub struct Kinds {
     pub properties: BTreeMap<String, BTreeMap<String, Kind>>,
 }
 
-/// Extra outputs (`[outputs]`).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Outputs {
-    /// Where to keep an iCalendar feed of the reminders, as written in the config:
-    /// relative to the vault, absolute, or from the home folder (`~/`). It may lie
-    /// outside the vault: the user named it.
-    pub ics: Option<String>,
-}
-
 /// The validated configuration every stage reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -67,6 +58,7 @@ pub struct Config {
     pub ignore: Vec<String>,
     /// Per-code severity; `None` turns the code off.
     pub severity: BTreeMap<Code, Option<Severity>>,
+    /// Which outputs beyond the two notes are written.
     pub outputs: Outputs,
     /// Leave the template folders of Obsidian's Templates and Templater plugins out of
     /// the model and the checks (`skip_templates`, default true).
@@ -75,6 +67,29 @@ pub struct Config {
     pub template_folders: Vec<String>,
     /// Unknown keys and values that may be typos, as `rapport.toml:LINE:COL: …`.
     pub warnings: Vec<String>,
+}
+
+/// The `[outputs]` table: which files beyond the two notes are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outputs {
+    /// A card per client, in a folder of the output folder.
+    pub cards: bool,
+    /// A Bases file over the cards (only with cards).
+    pub base: bool,
+    /// A JSON Canvas map of clients, people and companies.
+    pub canvas: bool,
+    /// Past this many clients the canvas shows key clients only (at most this many).
+    pub canvas_limit: usize,
+    /// Where to keep an iCalendar feed of the reminders, as written in the config:
+    /// relative to the vault, absolute, or from the home folder (`~/`). It may lie
+    /// outside the vault: the user named it.
+    pub ics: Option<String>,
+}
+
+impl Default for Outputs {
+    fn default() -> Self {
+        Outputs { cards: true, base: true, canvas: true, canvas_limit: 300, ics: None }
+    }
 }
 
 impl Default for Config {
@@ -139,6 +154,10 @@ struct Raw {
 #[derive(Deserialize, Default)]
 struct RawOutputs {
     ics: Option<String>,
+    cards: Option<bool>,
+    base: Option<bool>,
+    canvas: Option<bool>,
+    canvas_limit: Option<usize>,
 }
 
 /// The keys of each table, for unknown-key warnings.
@@ -158,7 +177,7 @@ const TOP_KEYS: &[&str] = &[
 ];
 const CADENCE_KEYS: &[&str] = &["key", "supporting", "after_project"];
 const DAILY_KEYS: &[&str] = &["folder", "format"];
-const OUTPUTS_KEYS: &[&str] = &["ics"];
+const OUTPUTS_KEYS: &[&str] = &["ics", "cards", "base", "canvas", "canvas_limit"];
 /// `[kinds]` holds these two, and property names (checked against the vault).
 pub(crate) const KINDS_KEYS: &[&str] = &["tags", "folders"];
 
@@ -387,7 +406,14 @@ pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
                 message: "`ics` must name a file, e.g. `~/Calendars/clients.ics`".into(),
             });
         }
-        c.outputs.ics = o.ics;
+        let d = Outputs::default();
+        c.outputs = Outputs {
+            cards: o.cards.unwrap_or(d.cards),
+            base: o.base.unwrap_or(d.base),
+            canvas: o.canvas.unwrap_or(d.canvas),
+            canvas_limit: o.canvas_limit.unwrap_or(d.canvas_limit),
+            ics: o.ics,
+        };
     }
     Ok(c)
 }
@@ -509,6 +535,9 @@ Org = "company"
 [severity]
 link-ambiguous = "off"
 contact-overdue = "error"
+[outputs]
+canvas = false
+canvas_limit = 50
 "##;
         let c = parse(text, "rapport.toml").unwrap();
         assert_eq!(c.output_dir, "Reports/CRM");
@@ -522,6 +551,7 @@ contact-overdue = "error"
         assert_eq!(c.severity_of(Code::ContactOverdue), Some(Severity::Error));
         assert_eq!(c.severity_of(Code::LinkBroken), Some(Severity::Warning));
         assert_eq!(c.daily_notes.folder.as_deref(), Some("Journal"));
+        assert_eq!(c.outputs, Outputs { cards: true, base: true, canvas: false, canvas_limit: 50, ics: None });
     }
 
     /// A key rapport does not know, in any table, is a warning at its line that names
@@ -578,6 +608,7 @@ contact-overdue = "error"
             ("[severity]\nlink-broken = \"loud\"\n", 2, "unknown severity"),
             ("soon_days = -1\n", 1, ""),
             ("ignore = [\"a[\"]\n", 1, "bad ignore glob"),
+            ("[outputs]\ncards = \"yes\"\n", 2, "invalid type"),
         ];
         for (text, want_line, want_msg) in cases {
             match parse(text, "rapport.toml") {

@@ -33,6 +33,7 @@ pub(crate) mod diagnostics;
 pub(crate) mod hooks;
 pub(crate) mod metrics;
 pub(crate) mod model;
+pub(crate) mod outputs;
 pub(crate) mod parse;
 pub(crate) mod render;
 pub(crate) mod resolve;
@@ -55,6 +56,7 @@ pub use cli::{command, run};
 pub use config::{Config, ConfigError, load as load_config, parse as parse_config};
 pub use diagnostics::{Code, Diagnostic};
 pub use metrics::Figures;
+pub use parse::frontmatter::Value;
 pub use parse::markdown::options as markdown_options;
 pub use parse::{Note, parse_bytes, parse_note};
 pub use resolve::Target;
@@ -250,7 +252,8 @@ impl Vault {
             }
             format!("{dir}/{name}.md")
         };
-        render::Paths { reminders: pick("Reminders"), dashboard: pick("Dashboard") }
+        let outputs::Others { cards_folder, cards, base, canvas } = self.other_paths();
+        render::Paths { reminders: pick("Reminders"), dashboard: pick("Dashboard"), cards_folder, cards, base, canvas }
     }
 
     /// The journal note of ticked reminders: the one in the output folder marked
@@ -332,7 +335,8 @@ impl Vault {
         render::ics::render(&self.graph, figures, self.config.lang, &metrics::yearly(&self.graph), name.as_deref())
     }
 
-    /// Renders both generated notes from figures already computed.
+    /// Renders every generated file from figures already computed: the two notes, then
+    /// the cards, the base and the canvas the config turns on.
     pub fn generate_from(&self, figures: &metrics::Figures) -> Vec<Generated> {
         self.generate_with(figures, |paths| self.reminders_note(figures, paths))
     }
@@ -347,9 +351,13 @@ impl Vault {
         let t = std::time::Instant::now();
         let paths = self.generated_paths();
         // Side by side: each is parallel inside, but its assembly and hashing are not.
-        let (r, d) = rayon::join(|| reminders(&paths), || self.dashboard_note(figures, &paths));
-        let render::Paths { reminders, dashboard } = paths;
-        let out = vec![Generated { rel: reminders, content: r }, Generated { rel: dashboard, content: d }];
+        let ((r, d), others) = rayon::join(
+            || rayon::join(|| reminders(&paths), || self.dashboard_note(figures, &paths)),
+            || self.other_outputs(figures, &paths),
+        );
+        let mut out =
+            vec![Generated { rel: paths.reminders, content: r }, Generated { rel: paths.dashboard, content: d }];
+        out.extend(others);
         timing("render", t);
         out
     }

@@ -264,6 +264,11 @@ impl Index {
         self.notes_by_name.contains_key(&key(name))
     }
 
+    /// True when a file that is not a note has this file name (`Clients.base`), anywhere.
+    pub fn has_file_name(&self, name: &str) -> bool {
+        self.files_by_name.contains_key(&key(name))
+    }
+
     /// The notes that carry `name` as an alias.
     pub fn alias_owners(&self, name: &str) -> &[usize] {
         self.aliases.get(&key(name.trim())).map_or(&[], Vec::as_slice)

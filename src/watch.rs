@@ -58,6 +58,10 @@ struct State {
     memo: Memo,
     today: NaiveDate,
     log: Box<dyn Write + Send>,
+    /// Each card as last written or found on disk, by path.
+    cards: std::collections::HashMap<String, String>,
+    /// The output paths when leftovers were last looked for.
+    last_paths: Option<crate::render::Paths>,
 }
 
 /// Runs the watch loop with the given clock, stop flag and log.
@@ -86,10 +90,21 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
     let scanned = scan::scan(&root, &config)?;
     let vault = Vault::build_for_watch(&root, config, scanned.notes, scanned.files).with_unreadable(scanned.unreadable);
     let (filter, wanted) = (Filter::new(&vault.config), Wanted::new(&vault.config));
-    let mut state = State { filter, wanted, memo: Memo::default(), root, vault, today: (opts.today)(), log: opts.log };
+    let mut state = State {
+        filter,
+        wanted,
+        memo: Memo::default(),
+        root,
+        vault,
+        today: (opts.today)(),
+        log: opts.log,
+        cards: std::collections::HashMap::new(),
+        last_paths: None,
+    };
     // Temporary files a killed run left behind (never another running writer's).
     if let Ok(out_dir) = write::output_folder(&state.root, &state.vault.config.output_dir) {
         write::clean_temporaries(&out_dir);
+        write::clean_temporaries(&out_dir.join(crate::outputs::CARDS_FOLDER));
     }
     let written = state.write();
     state.line(&format!("watching {} notes", state.vault.notes.len()), &written, start);
@@ -292,7 +307,9 @@ impl State {
         }
     }
 
-    /// Writes the generated notes that changed; returns their paths.
+    /// Writes the generated files that changed, and removes cards no longer generated;
+    /// returns their paths. Cards whose text is what this watcher last wrote or found are
+    /// not read again: a save rewrites only the cards whose client changed.
     fn write(&mut self) -> Vec<String> {
         let out_dir = match write::output_folder(&self.root, &self.vault.config.output_dir) {
             Ok(d) => d,
@@ -313,21 +330,58 @@ impl State {
         }
         let consumed = ticks.consumed.as_ref().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()));
         let figures = self.vault.figures(self.today);
-        let generated = self.memo.generate(&self.vault, &figures);
+        let mut generated = self.memo.generate(&self.vault, &figures);
+        let paths = self.vault.generated_paths();
+        let folder = format!("{}/", paths.cards_folder);
+        // Cards as this watcher last wrote or found them are not read back.
+        generated.retain(|g| !g.rel.starts_with(&folder) || self.cards.get(&g.rel) != Some(&g.content));
         let t = Instant::now();
-        let results = write::plan_and_apply_ticked(&self.root, &out_dir, &generated, false, false, consumed);
+        let output_dir = self.vault.config.output_dir.clone();
+        let results =
+            write::plan_and_apply_ticked(&self.root, &out_dir, &output_dir, &generated, false, false, consumed);
         crate::timing("write notes", t);
         for (g, result) in generated.into_iter().zip(results) {
+            let card = g.rel.starts_with(&folder);
             match result {
-                Ok(Outcome::Created | Outcome::Updated) => written.push(g.rel),
-                Ok(Outcome::Unchanged) => {}
+                Ok(Outcome::Created | Outcome::Updated) => {
+                    written.push(g.rel.clone());
+                    if card {
+                        self.cards.insert(g.rel, g.content);
+                    }
+                }
+                Ok(Outcome::Unchanged) => {
+                    if card {
+                        self.cards.insert(g.rel, g.content);
+                    }
+                }
                 // Ticked after this cycle read the note: the next cycle records them.
                 Ok(Outcome::Refused(d)) if d.code == crate::diagnostics::Code::ReportStale => {}
                 Ok(Outcome::Refused(d)) => {
+                    self.cards.remove(&g.rel);
                     let _ = write!(self.log, "{}", render_human(&[d], false));
                 }
+                Err(e) => {
+                    self.cards.remove(&g.rel);
+                    self.say(&format!("error: {e}"));
+                }
+            }
+        }
+        // Cards of clients that are gone or renamed: looked for when the paths change.
+        let current: std::collections::HashSet<&str> = paths.cards.iter().flatten().map(String::as_str).collect();
+        self.cards.retain(|rel, _| current.contains(rel.as_str()));
+        if self.last_paths.as_ref() != Some(&paths) {
+            let mut all = current;
+            all.extend(paths.base.as_deref());
+            all.extend(paths.canvas.as_deref());
+            let leftovers = write::leftovers(&out_dir, &output_dir, &paths.cards_folder, &all);
+            match write::remove_leftovers(&out_dir, &output_dir, &leftovers) {
+                Ok(()) => written.extend(leftovers.into_iter().filter_map(|l| match l {
+                    write::Leftover::Removed(rel) => Some(format!("removed {rel}")),
+                    write::Leftover::Kept(_) => None,
+                })),
                 Err(e) => self.say(&format!("error: {e}")),
             }
+            self.last_paths = Some(paths);
         }
         if let Some(ics) = self.vault.config.outputs.ics.clone() {
             let path = write::calendar_path(&self.root, &ics);
@@ -497,6 +551,9 @@ impl State {
         if [paths.reminders, paths.dashboard].iter().all(|rel| std::fs::symlink_metadata(self.root.join(rel)).is_ok()) {
             return;
         }
+        // The output folder itself may be gone: read every card back.
+        self.cards.clear();
+        self.last_paths = None;
         let written = self.write();
         self.line("generated notes removed", &written, start);
     }

@@ -59,6 +59,85 @@ pub(crate) fn compose(body: &str, today: chrono::NaiveDate) -> String {
     format!("---\n{MARKER}\nas_of: {today}\nhash: \"{}\"\n---\n{body}", body_hash(body))
 }
 
+/// A generated note whose frontmatter carries data (a card): the marker, then a hash
+/// of the properties that follow it and of the body. No `as_of`: a card changes only
+/// when what it shows changes, not every day. `props` is YAML lines, each ending in `\n`.
+pub(crate) fn compose_with_props(props: &str, body: &str) -> String {
+    let hash = body_hash(&format!("{props}{body}"));
+    format!("---\n{MARKER}\nhash: \"{hash}\"\n{props}---\n{body}")
+}
+
+/// A generated `.base` file (YAML): the marker and the hash of the rest are YAML
+/// comments on its first two lines, which Bases ignores.
+pub(crate) fn compose_base(yaml: &str) -> String {
+    format!("# {MARKER}\n# hash: \"{}\"\n{yaml}", body_hash(yaml))
+}
+
+/// A generated `.canvas` file (JSON): the marker and the hash are the object's first two
+/// members, each on its own line; the hash covers the file without those two lines.
+/// `members` is the rest of the object's members, without the braces.
+pub(crate) fn compose_canvas(members: &str) -> String {
+    let rest = format!("{{\n{members}}}\n");
+    format!("{{\n\"rapport\": \"generated\",\n\"hash\": \"{}\",\n{}", body_hash(&rest), &rest[2..])
+}
+
+/// The kinds of generated file, told apart by extension: each carries its marker and
+/// hash in its own syntax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Note,
+    Base,
+    Canvas,
+}
+
+fn form_of(rel: &str) -> Form {
+    let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("base") => Form::Base,
+        Some("canvas") => Form::Canvas,
+        _ => Form::Note,
+    }
+}
+
+/// Whether a file carries the marker: then the hash written in it (if any) and the
+/// text that hash covers.
+fn hashed(form: Form, text: &str) -> Option<(Option<String>, String)> {
+    let unquote = |h: &str| h.trim().trim_end_matches(',').trim().trim_matches('"').to_owned();
+    match form {
+        Form::Note => {
+            let block = frontmatter::split(text).filter(|b| b.terminated)?;
+            let mut marker = false;
+            let mut hash = None;
+            // Covered: every property but the marker, `as_of` and the hash, then the body.
+            let mut covered = String::new();
+            for line in block.yaml.split_inclusive('\n') {
+                let trimmed = line.trim_end();
+                if trimmed == MARKER {
+                    marker = true;
+                } else if let Some(h) = trimmed.strip_prefix("hash:") {
+                    hash = Some(unquote(h));
+                } else if !trimmed.starts_with("as_of:") {
+                    covered.push_str(line);
+                }
+            }
+            covered.push_str(&text[block.body_start..]);
+            marker.then_some((hash, covered))
+        }
+        Form::Base => {
+            let rest = text.strip_prefix(&format!("# {MARKER}\n"))?;
+            let (line, covered) = rest.split_once('\n').unwrap_or((rest, ""));
+            let hash = line.strip_prefix("# hash:").map(unquote);
+            Some((hash, covered.to_owned()))
+        }
+        Form::Canvas => {
+            let rest = text.strip_prefix("{\n\"rapport\": \"generated\",\n")?;
+            let (line, covered) = rest.split_once('\n').unwrap_or((rest, ""));
+            let hash = line.strip_prefix("\"hash\":").map(unquote);
+            Some((hash, format!("{{\n{covered}")))
+        }
+    }
+}
+
 /// What is in an existing file at a generated note's place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Existing {
@@ -73,27 +152,23 @@ pub enum Existing {
     Foreign,
 }
 
-/// Classifies existing file content.
+/// Classifies existing note content.
 pub fn classify(content: Option<&str>) -> Existing {
+    classify_as(Form::Note, content)
+}
+
+/// Classifies existing content at `rel`, by the syntax its extension calls for.
+pub(crate) fn classify_at(rel: &str, content: Option<&str>) -> Existing {
+    classify_as(form_of(rel), content)
+}
+
+fn classify_as(form: Form, content: Option<&str>) -> Existing {
     let Some(text) = content else { return Existing::Missing };
-    let Some(block) = frontmatter::split(text).filter(|b| b.terminated) else { return Existing::Foreign };
-    let mut marker = false;
-    let mut hash = None;
-    for line in block.yaml.lines() {
-        let line = line.trim_end();
-        if line == MARKER {
-            marker = true;
-        } else if let Some(h) = line.strip_prefix("hash:") {
-            hash = Some(h.trim().trim_matches('"').to_owned());
-        }
-    }
-    if !marker {
-        return Existing::Foreign;
-    }
-    match hash {
-        Some(h) if h == body_hash(&text[block.body_start..]) => Existing::Generated,
-        _ if crate::ticks::ticked_only(text).is_some() => Existing::Ticked,
-        _ => Existing::Edited,
+    match hashed(form, text) {
+        None => Existing::Foreign,
+        Some((Some(h), covered)) if h == body_hash(&covered) => Existing::Generated,
+        _ if form == Form::Note && crate::ticks::ticked_only(text).is_some() => Existing::Ticked,
+        Some(_) => Existing::Edited,
     }
 }
 
@@ -259,9 +334,10 @@ impl Found {
         Ok(Found::File(bytes))
     }
 
-    /// True when this is a generated note no person has edited.
-    fn is_untouched(&self) -> bool {
-        matches!(self, Found::File(b) if classify(Some(&String::from_utf8_lossy(b))) == Existing::Generated)
+    /// True when this is a generated file at `path` that no person has edited.
+    fn is_untouched(&self, path: &Path) -> bool {
+        let form = form_of(&path.to_string_lossy());
+        matches!(self, Found::File(b) if classify_as(form, Some(&String::from_utf8_lossy(b))) == Existing::Generated)
     }
 }
 
@@ -360,7 +436,7 @@ fn swap(tmp: tempfile::NamedTempFile, path: &Path, seen: &Found, content: &[u8])
     }
     // The temporary file's name now holds what was at the note's place.
     let out = Found::at(tmp.path())?;
-    if out == *seen || out.is_untouched() {
+    if out == *seen || out.is_untouched(path) {
         return Ok(true);
     }
     let back = exchange();
@@ -426,7 +502,7 @@ fn decide(rel: &str, content: &str, found: &Found, force: bool, consumed: Option
         // A symlink or a folder at the note's place is not a note rapport wrote.
         Found::Other => Some("".into()),
     };
-    match classify(text.as_deref()) {
+    match classify_at(rel, text.as_deref()) {
         Existing::Missing => Outcome::Created,
         Existing::Generated => Outcome::Updated,
         _ if force => Outcome::Updated,
@@ -464,15 +540,18 @@ const ATTEMPTS: usize = 3;
 /// Plans each generated note and, unless `dry_run`, carries the plan out; the notes side
 /// by side, as each write waits on its own sync to disk. Results in the notes' order: what
 /// was done, which may differ from the first plan when the note changed meanwhile (a
-/// person's edit is refused, another run's identical note is unchanged).
+/// person's edit is refused, another run's identical note is unchanged). Every `rel` lies
+/// under `output_dir` (as the config writes it), which `out_dir` is on disk; cards go
+/// into a folder of it.
 pub fn plan_and_apply(
     vault: &Path,
     out_dir: &Path,
+    output_dir: &str,
     notes: &[Generated],
     force: bool,
     dry_run: bool,
 ) -> Vec<Result<Outcome, WriteError>> {
-    plan_and_apply_ticked(vault, out_dir, notes, force, dry_run, None)
+    plan_and_apply_ticked(vault, out_dir, output_dir, notes, force, dry_run, None)
 }
 
 /// [`plan_and_apply`], where `consumed` is a ticked note (vault-relative path, bytes)
@@ -480,6 +559,7 @@ pub fn plan_and_apply(
 pub(crate) fn plan_and_apply_ticked(
     vault: &Path,
     out_dir: &Path,
+    output_dir: &str,
     notes: &[Generated],
     force: bool,
     dry_run: bool,
@@ -490,7 +570,7 @@ pub(crate) fn plan_and_apply_ticked(
         .par_iter()
         .map(|g| {
             let consumed = consumed.filter(|(rel, _)| *rel == g.rel).map(|(_, b)| b);
-            write_one(vault, out_dir, g, force, dry_run, consumed)
+            write_one(vault, out_dir, output_dir, g, force, dry_run, consumed)
         })
         .collect()
 }
@@ -498,28 +578,26 @@ pub(crate) fn plan_and_apply_ticked(
 fn write_one(
     vault: &Path,
     out_dir: &Path,
+    output_dir: &str,
     g: &crate::Generated,
     force: bool,
     dry_run: bool,
     consumed: Option<&[u8]>,
 ) -> Result<Outcome, WriteError> {
-    let path = vault.join(&g.rel);
-    let target = target(out_dir, &g.rel);
+    // Belt and braces: never write anywhere but inside the output folder.
+    let target = target(out_dir, output_dir, &g.rel)?;
+    let dir = target.parent().unwrap_or(out_dir);
     for _ in 0..ATTEMPTS {
         let found = Found::at(&target)?;
         let outcome = decide(&g.rel, &g.content, &found, force, consumed);
         if dry_run || !matches!(outcome, Outcome::Created | Outcome::Updated) {
             return Ok(outcome);
         }
-        // Belt and braces: never write anywhere but directly inside the output folder.
-        if path.parent().map(Path::to_path_buf).unwrap_or_default().file_name() != out_dir.file_name() {
-            return Err(WriteError::Escapes(g.rel.clone()));
-        }
         // Never make the vault folder itself again (watch, as the vault is deleted).
         if !vault.is_dir() {
             return Err(io(vault)(std::io::ErrorKind::NotFound.into()));
         }
-        fs::create_dir_all(out_dir).map_err(io(out_dir))?;
+        fs::create_dir_all(dir).map_err(io(dir))?;
         if replace(&target, g.content.as_bytes(), &found, force)? {
             return Ok(outcome);
         }
@@ -530,9 +608,9 @@ fn write_one(
     ))
 }
 
-/// Where a generated note is written: directly inside the output folder.
-pub(crate) fn target(out_dir: &Path, rel: &str) -> PathBuf {
-    out_dir.join(Path::new(rel).file_name().unwrap_or_default())
+/// Where a generated file is written: inside the output folder (cards in a folder of it).
+pub(crate) fn target(out_dir: &Path, output_dir: &str, rel: &str) -> Result<PathBuf, WriteError> {
+    inside(out_dir, output_dir, rel)
 }
 
 /// The text at `path` now (invalid UTF-8 replaced), to show what a write would change;
@@ -658,6 +736,81 @@ fn is_our_calendar(bytes: &[u8]) -> bool {
         && text.lines().any(|l| l.trim_end().strip_prefix("PRODID:") == Some(crate::render::ics::PRODID))
 }
 
+/// Where `rel` (relative to the vault, under `output_dir`) lies on disk, under `out_dir`;
+/// an error for anything that would leave the output folder.
+fn inside(out_dir: &Path, output_dir: &str, rel: &str) -> Result<PathBuf, WriteError> {
+    let escapes = || WriteError::Escapes(rel.to_owned());
+    let sub = rel.strip_prefix(output_dir).and_then(|r| r.strip_prefix('/')).ok_or_else(escapes)?;
+    let sub = Path::new(sub);
+    if sub.as_os_str().is_empty() || sub.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(escapes());
+    }
+    Ok(out_dir.join(sub))
+}
+
+/// A generated file that is no longer generated (its client is gone or renamed, or its
+/// output was turned off).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Leftover {
+    /// Still marked and unedited: removed (or would be, in a dry run).
+    Removed(String),
+    /// Edited by hand since rapport wrote it: kept.
+    Kept(String),
+}
+
+/// The generated files left in the output folder that `current` no longer lists: cards
+/// in `cards` (a folder under `output_dir`) and `.base` and `.canvas` files at its top.
+/// Files without the marker are not rapport's and are never listed.
+pub(crate) fn leftovers(
+    out_dir: &Path,
+    output_dir: &str,
+    cards: &str,
+    current: &std::collections::HashSet<&str>,
+) -> Vec<Leftover> {
+    let mut found = Vec::new();
+    let mut look = |dir: &Path, prefix: &str, exts: &[&str]| {
+        let Ok(entries) = fs::read_dir(dir) else { return };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| !n.starts_with('.') && exts.iter().any(|x| n.to_ascii_lowercase().ends_with(x)))
+            .collect();
+        names.sort();
+        for name in names {
+            let rel = format!("{prefix}/{name}");
+            if current.contains(rel.as_str()) {
+                continue;
+            }
+            let text = fs::read(dir.join(&name)).ok().map(|b| String::from_utf8_lossy(&b).into_owned());
+            match classify_at(&rel, text.as_deref()) {
+                Existing::Generated => found.push(Leftover::Removed(rel)),
+                Existing::Edited | Existing::Ticked => found.push(Leftover::Kept(rel)),
+                Existing::Foreign | Existing::Missing => {}
+            }
+        }
+    };
+    look(out_dir, output_dir, &[".base", ".canvas"]);
+    if let Some(sub) = cards.strip_prefix(output_dir).and_then(|s| s.strip_prefix('/')) {
+        look(&out_dir.join(sub), cards, &[".md"]);
+    }
+    found
+}
+
+/// Removes the leftovers that are still rapport's and unedited.
+pub(crate) fn remove_leftovers(out_dir: &Path, output_dir: &str, leftovers: &[Leftover]) -> Result<(), WriteError> {
+    for l in leftovers {
+        if let Leftover::Removed(rel) = l {
+            let path = inside(out_dir, output_dir, rel)?;
+            match fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&path)(e)),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -671,6 +824,40 @@ mod tests {
         assert_eq!(classify(Some("# My own note\n")), Existing::Foreign);
         assert_eq!(classify(Some("---\ntitle: x\n---\nbody")), Existing::Foreign);
         assert_eq!(classify(None), Existing::Missing);
+    }
+
+    /// Cards, bases and canvases carry the marker in their own syntax; any change to
+    /// what the hash covers (a property, the body, a view, a node) is an edit.
+    #[test]
+    fn classify_cards_bases_and_canvases() {
+        let card = compose_with_props("tier: key\nnext_due: 2026-12-01\n", "# Acme\n");
+        assert_eq!(classify_at("CRM/Clients/Acme · card.md", Some(&card)), Existing::Generated);
+        assert_eq!(classify_at("x.md", Some(&card.replace("tier: key", "tier: supporting"))), Existing::Edited);
+        assert_eq!(classify_at("x.md", Some(&card.replace("# Acme", "# Acme!"))), Existing::Edited);
+        let base = compose_base("views:\n  - type: table\n    name: All\n");
+        assert!(base.starts_with("# rapport: generated\n# hash: "));
+        assert_eq!(classify_at("CRM/Clients.base", Some(&base)), Existing::Generated);
+        assert_eq!(classify_at("CRM/Clients.base", Some(&base.replace("All", "Mine"))), Existing::Edited);
+        assert_eq!(classify_at("CRM/Clients.base", Some("views: []\n")), Existing::Foreign);
+        let canvas = compose_canvas("\"nodes\":[],\n\"edges\":[]\n");
+        let parsed: serde_json::Value = serde_json::from_str(&canvas).unwrap();
+        assert_eq!(parsed["rapport"], "generated");
+        assert!(parsed["nodes"].is_array());
+        assert_eq!(classify_at("CRM/R.canvas", Some(&canvas)), Existing::Generated);
+        assert_eq!(classify_at("CRM/R.canvas", Some(&canvas.replace("[]", "[ ]"))), Existing::Edited);
+        assert_eq!(classify_at("CRM/R.canvas", Some("{\"nodes\":[]}")), Existing::Foreign);
+        // A note's hash still covers its body only, as generated notes always had.
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert!(compose("# Hi\n", today).contains(&body_hash("# Hi\n")));
+    }
+
+    #[test]
+    fn writes_stay_inside_the_output_folder() {
+        let out = Path::new("/v/CRM");
+        assert_eq!(inside(out, "CRM", "CRM/Clients/A.md").unwrap(), out.join("Clients/A.md"));
+        for bad in ["CRM/../x.md", "Other/x.md", "CRMx/a.md", "CRM/", "CRM/./a.md"] {
+            assert!(matches!(inside(out, "CRM", bad), Err(WriteError::Escapes(_))), "{bad}");
+        }
     }
 
     #[test]

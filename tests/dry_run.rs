@@ -65,7 +65,7 @@ fn dry_run_prints_a_diff_that_patch_turns_into_the_report() {
     assert_eq!(files(&v), files(&w));
     // And then there is nothing left to show.
     let again = stdout(&rapport(&v, &["report", "--dry-run", "--today", "2026-11-24"]));
-    assert!(!again.contains("@@") && again.matches("unchanged").count() == 2, "{again}");
+    assert!(!again.contains("@@") && !again.contains("would "), "{again}");
 }
 
 fn report_on(v: &Path, day: &str) -> std::process::Output {

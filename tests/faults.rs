@@ -319,8 +319,10 @@ fn output_dir_spelled_oddly_is_still_the_output_folder() {
             assert_eq!(code(&o), 0, "{dir}: {}", stderr(&o));
         }
         let o = rapport(&v, &["report", "--today", "2026-11-20"]);
-        assert_eq!(stdout(&o).matches("unchanged CRM/Sub/").count(), 2, "{dir}: {}", stdout(&o));
-        assert_eq!(listing(&v.join("CRM/Sub")), ["Dashboard.md", "Reminders.md"], "{dir}");
+        assert_eq!(changes(&o), Vec::<String>::new(), "{dir}: {}", stdout(&o));
+        assert_eq!(stdout(&o).matches("unchanged CRM/Sub/").count(), 6, "{dir}: {}", stdout(&o));
+        let outputs = ["Clients", "Clients.base", "Dashboard.md", "Relationships.canvas", "Reminders.md"];
+        assert_eq!(listing(&v.join("CRM/Sub")), outputs, "{dir}");
         let o = rapport(&v, &["check", "--today", "2026-11-20"]);
         assert!(stderr(&o).contains(": 4 notes checked"), "{dir}: generated notes read as notes: {}", stderr(&o));
         assert!(!stdout(&o).contains("report-stale"), "{dir}: {}", stdout(&o));
@@ -457,7 +459,7 @@ fn concurrent_reports_both_succeed() {
     assert!(read(&v, "CRM/Reminders.md").contains("as_of: 2026-11-23"));
     assert_eq!(temporaries(&crm), Vec::<String>::new());
     let o = rapport(&v, &["report", "--today", "2026-11-23"]);
-    assert_eq!(stdout(&o).matches("unchanged").count(), 2, "{}", stdout(&o));
+    assert_eq!(changes(&o), Vec::<String>::new(), "{}", stdout(&o));
 }
 
 // #5 ------------------------------------------------------------------------------------

@@ -58,7 +58,8 @@ fn an_output_folder_with_user_notes_is_an_error_naming_them() {
     }
     assert!(!v.join("Clients/Reminders.md").exists());
     // What may live in the output folder.
-    std::fs::remove_file(v.join("rapport.toml")).unwrap();
+    // (Cards, base and canvas off: these stand-ins are not rapport's files.)
+    write(&v, "rapport.toml", "[outputs]\ncards = false\nbase = false\ncanvas = false\n");
     write(&v, "CRM/Journal.md", "---\nrapport: journal\n---\n- 2026-11-20 ticked\n");
     write(&v, "CRM/Clients/Acme card.md", "---\nrapport: generated\nas_of: 2026-11-23\nhash: \"x\"\n---\n# Acme\n");
     write(&v, "CRM/Clients.base", "views: []\n");

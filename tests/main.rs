@@ -6,6 +6,7 @@
 mod common;
 
 mod cache;
+mod cards;
 mod check;
 mod ci;
 mod config;

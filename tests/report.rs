@@ -29,10 +29,15 @@ fn demo_notes_in_english() {
     let out = report(&v, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     // The demo vault carries its generated notes; they must be current.
-    assert_eq!(stdout(&out).matches("unchanged").count(), 2, "fixtures/demo/CRM is stale: {}", stdout(&out));
+    assert_eq!(changes(&out), Vec::<String>::new(), "fixtures/demo/CRM is stale: {}", stdout(&out));
+    assert_eq!(stdout(&out).matches("unchanged").count(), 19, "two notes, 15 cards, base, canvas");
     assert!(stdout(&out).ends_with("15 clients on 2026-11-23: 8 overdue · 9 due soon · 6 next steps without a date\n"));
     insta::assert_snapshot!("demo_reminders_en", read(&v, "CRM/Reminders.md"));
     insta::assert_snapshot!("demo_dashboard_en", read(&v, "CRM/Dashboard.md"));
+    insta::assert_snapshot!("demo_card_polar_tech", read(&v, "CRM/Clients/Polar Tech · card.md"));
+    insta::assert_snapshot!("demo_card_romashka", read(&v, "CRM/Clients/ООО Ромашка · card.md"));
+    insta::assert_snapshot!("demo_base", read(&v, "CRM/Clients.base"));
+    insta::assert_snapshot!("demo_canvas", read(&v, "CRM/Relationships.canvas"));
 }
 
 #[test]
@@ -43,6 +48,9 @@ fn demo_notes_in_russian() {
     let r = read(&v, "CRM/Reminders.md");
     insta::assert_snapshot!("demo_reminders_ru", r);
     insta::assert_snapshot!("demo_dashboard_ru", read(&v, "CRM/Dashboard.md"));
+    insta::assert_snapshot!("demo_card_romashka_ru", read(&v, "CRM/Clients/ООО Ромашка · карточка.md"));
+    // The English cards were renamed: removed, as still marked and unedited.
+    assert!(!v.join("CRM/Clients/ООО Ромашка · card.md").exists());
     assert!(r.contains("просрочено на 43 дня"), "Russian plural forms");
 }
 
@@ -55,7 +63,7 @@ fn second_run_changes_nothing() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     let out = report(&v, &[]);
     assert_eq!(code(&out), 0);
-    assert_eq!(stdout(&out).matches("unchanged").count(), 2, "{}", stdout(&out));
+    assert_eq!(changes(&out), Vec::<String>::new(), "{}", stdout(&out));
     assert_eq!(before, (read(&v, "CRM/Reminders.md"), meta("CRM/Reminders.md"), meta("CRM/Dashboard.md")));
     // …and check agrees the notes are current.
     let check = rapport(&v, &["check", "--today", TODAY, "--format", "json"]);
@@ -68,8 +76,12 @@ fn output_is_deterministic_across_copies() {
     let (_b, v2) = vault("demo");
     assert_eq!(code(&report(&v1, &[])), 0);
     assert_eq!(code(&report(&v2, &[])), 0);
-    for f in ["CRM/Reminders.md", "CRM/Dashboard.md"] {
-        assert_eq!(std::fs::read(v1.join(f)).unwrap(), std::fs::read(v2.join(f)).unwrap(), "{f}");
+    let files = files_under(&v1.join("CRM"));
+    assert_eq!(files.len(), 20, "the journal, two notes, 15 cards, base, canvas: {files:?}");
+    assert_eq!(files, files_under(&v2.join("CRM")));
+    for f in files {
+        let f = format!("CRM/{f}");
+        assert_eq!(std::fs::read(v1.join(&f)).unwrap(), std::fs::read(v2.join(&f)).unwrap(), "{f}");
     }
 }
 
@@ -183,14 +195,22 @@ fn generated_markdown_parses_and_links_resolve() {
     let (_t, v) = vault("demo");
     assert_eq!(code(&report(&v, &[])), 0);
     let vault = rapport::Vault::load(&v).unwrap();
-    for rel in ["CRM/Reminders.md", "CRM/Dashboard.md"] {
+    let cards = files_under(&v.join("CRM/Clients")).into_iter().map(|f| format!("CRM/Clients/{f}"));
+    let rels: Vec<String> =
+        ["CRM/Reminders.md".to_owned(), "CRM/Dashboard.md".to_owned()].into_iter().chain(cards).collect();
+    assert_eq!(rels.len(), 17);
+    for rel in &rels {
+        let rel = rel.as_str();
         let text = read(&v, rel);
         let note = rapport::parse_note(rel, &text);
         assert!(note.diagnostics.is_empty(), "{rel}: {:?}", note.diagnostics);
         assert!(!note.links.is_empty());
         for l in &note.links {
             let target = vault.index.resolve_name(usize::MAX, &l.target).target;
-            let ok = matches!(target, rapport::Target::Note(_)) || l.target.starts_with("CRM/");
+            let ok = matches!(target, rapport::Target::Note(_))
+                || ["CRM/Reminders", "CRM/Dashboard", "CRM/Clients.base", "CRM/Relationships.canvas"]
+                    .contains(&&*l.target)
+                || (l.target.starts_with("CRM/Clients/") && v.join(format!("{}.md", l.target)).is_file());
             assert!(ok, "{rel}:{}: [[{}]] does not resolve", l.line, l.target);
         }
         // Table rows keep their column count (escaped pipes inside wikilinks).

@@ -8,7 +8,7 @@ use super::{FailOn, FormatArg, Outcome, color_stdout, configured};
 use crate::Vault;
 use crate::diagnostics::{Code, Diagnostic, Severity, rebased, render_github, render_human, render_json};
 use crate::metrics;
-use crate::write::{self, Outcome as W};
+use crate::write::{self, Leftover, Outcome as W};
 
 pub(super) fn run(vault_dir: &Path, today: NaiveDate, format: FormatArg, fail_on: FailOn, skip_dated: bool) -> Outcome {
     let vault = super::load(vault_dir)?;
@@ -58,12 +58,13 @@ pub(crate) fn findings(vault: &Vault, today: NaiveDate) -> Result<Vec<Diagnostic
     let mut diags = vault.diagnostics.clone();
     let figures = vault.figures(today);
     diags.extend(metrics::findings(&vault.graph, &figures));
-    write::output_folder(&vault.root, &vault.config.output_dir)?;
+    let out_dir = write::output_folder(&vault.root, &vault.config.output_dir)?;
     if vault.graph.clients.is_empty() {
         // `report` writes nothing then: no generated note is stale.
         return Ok(diags);
     }
-    for g in vault.generate_from(&figures) {
+    let generated = vault.generate_from(&figures);
+    for g in &generated {
         match write::plan(&vault.root, &g.rel, &g.content, false)? {
             W::Unchanged => {}
             W::Refused(d) => diags.push(d),
@@ -82,6 +83,28 @@ pub(crate) fn findings(vault: &Vault, today: NaiveDate) -> Result<Vec<Diagnostic
                 .with_hint("run `rapport report`"),
             ),
         }
+    }
+    let current: std::collections::HashSet<&str> = generated.iter().map(|g| g.rel.as_str()).collect();
+    let cards = vault.generated_paths().cards_folder;
+    for l in write::leftovers(&out_dir, &vault.config.output_dir, &cards, &current) {
+        diags.push(match l {
+            Leftover::Removed(rel) => Diagnostic::new(
+                Code::ReportStale,
+                &rel,
+                1,
+                1,
+                "generated file is no longer generated (its client is gone or renamed, or its output is off)",
+            )
+            .with_hint("run `rapport report` to remove it"),
+            Leftover::Kept(rel) => Diagnostic::new(
+                Code::GeneratedEdited,
+                &rel,
+                1,
+                1,
+                "generated file is no longer generated and was edited by hand since rapport wrote it",
+            )
+            .with_hint("move your changes into your own notes, then delete it"),
+        });
     }
     Ok(diags)
 }

@@ -123,6 +123,17 @@ static MESSAGES: LazyLock<Vec<Rewrite>> = LazyLock::new(|| {
         (r(r"^generated note differs from what `rapport report` would write$"), ru, |_, _| {
             "сгенерированная заметка отличается от того, что запишет `rapport report`".to_owned()
         }),
+        (
+            r(r"^generated file is no longer generated \(its client is gone or renamed, or its output is off\)$"),
+            ru,
+            |_, _| {
+                "сгенерированный файл больше не создаётся (клиента нет или он переименован, либо вывод выключен)"
+                    .to_owned()
+            },
+        ),
+        (r(r"^generated file is no longer generated and was edited by hand since rapport wrote it$"), ru, |_, _| {
+            "сгенерированный файл больше не создаётся, и его правили вручную".to_owned()
+        }),
         (r(r"^generated note was edited by hand since rapport wrote it; not overwritten$"), ru, |_, _| {
             "сгенерированную заметку правили вручную; она не перезаписана".to_owned()
         }),
@@ -152,6 +163,11 @@ static HINTS: &[(&str, &str)] = &[
         "дайте каждому клиенту своё имя и псевдонимы или объедините заметки",
     ),
     ("run `rapport report`", "запустите `rapport report`"),
+    ("run `rapport report` to remove it", "запустите `rapport report`, он его удалит"),
+    (
+        "move your changes into your own notes, then delete it",
+        "перенесите свои правки в свои заметки, затем удалите файл",
+    ),
     ("add `date: YYYY-MM-DD` to its frontmatter", "добавьте в свойства `date: ГГГГ-ММ-ДД`"),
     ("add a line `---` after the last property", "добавьте строку `---` после последнего свойства"),
     ("save the file as UTF-8", "сохраните файл в UTF-8"),

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::{Outcome, color_stdout, warn_about};
 use crate::diagnostics::render_human;
-use crate::write::{self, Outcome as W};
+use crate::write::{self, Leftover, Outcome as W};
 
 pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool) -> Outcome {
     let mut vault = super::load(vault_dir)?;
@@ -19,6 +19,7 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
     let out_dir = write::output_folder(&vault.root, &vault.config.output_dir)?;
     if !dry_run {
         write::clean_temporaries(&out_dir);
+        write::clean_temporaries(&out_dir.join(crate::outputs::CARDS_FOLDER));
     }
     // Ticks first: once in the journal, the vault read again knows what they did.
     let ticks = vault.record_ticks(today, dry_run)?;
@@ -34,19 +35,40 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
     let mut refused = Vec::new();
     let figures = vault.figures(today);
     let generated = vault.generate_from(&figures);
+    let output_dir = &vault.config.output_dir;
     let color = color_stdout();
-    let outcomes = write::plan_and_apply_ticked(&vault.root, &out_dir, &generated, force, dry_run, consumed);
+    let outcomes =
+        write::plan_and_apply_ticked(&vault.root, &out_dir, output_dir, &generated, force, dry_run, consumed);
     for (g, outcome) in generated.iter().zip(outcomes) {
         let outcome = outcome?;
         super::print(&format!("{:>12} {}\n", verb(&outcome, dry_run), g.rel))?;
         if dry_run && matches!(outcome, W::Created | W::Updated) {
-            let now = write::current_text(&write::target(&out_dir, &g.rel))?;
+            let now = write::current_text(&write::target(&out_dir, output_dir, &g.rel)?)?;
             super::print(&diff(&g.rel, now.as_deref(), &g.content, color))?;
         }
         if let W::Refused(d) = outcome {
             refused.push(d);
         }
     }
+    let current: std::collections::HashSet<&str> = generated.iter().map(|g| g.rel.as_str()).collect();
+    let leftovers = write::leftovers(&out_dir, output_dir, &vault.generated_paths().cards_folder, &current);
+    if !dry_run {
+        write::remove_leftovers(&out_dir, output_dir, &leftovers)?;
+    }
+    let mut lines = String::new();
+    for l in &leftovers {
+        let (verb, rel) = match (l, dry_run) {
+            (Leftover::Removed(rel), false) => ("removed", rel),
+            (Leftover::Removed(rel), true) => ("would remove", rel),
+            (Leftover::Kept(rel), _) => ("kept", rel),
+        };
+        lines.push_str(&format!("{verb:>12} {rel}"));
+        if matches!(l, Leftover::Kept(_)) {
+            lines.push_str(" (no longer generated, but edited by hand: delete it when done)");
+        }
+        lines.push('\n');
+    }
+    super::print(&lines)?;
     if let Some(ics) = &vault.config.outputs.ics {
         let path = write::calendar_path(&vault.root, ics);
         let feed = vault.calendar(&figures);
@@ -84,13 +106,15 @@ fn verb(outcome: &W, dry_run: bool) -> &'static str {
 /// would be written, as `git diff` prints it and `git apply` or `patch -p1` reads it from
 /// the vault's folder. Colour, when asked, marks lines only; the text stays the same.
 fn diff(rel: &str, now: Option<&str>, new: &str, color: bool) -> String {
-    let old_name = if now.is_some() { format!("a/{rel}") } else { "/dev/null".to_owned() };
+    // A name with spaces (a card's) ends at a tab, as `patch` reads it.
+    let end = if rel.contains(char::is_whitespace) { "\t" } else { "" };
+    let old_name = if now.is_some() { format!("a/{rel}{end}") } else { format!("/dev/null{end}") };
     let text = similar::TextDiff::configure()
         .algorithm(similar::Algorithm::Patience)
         .diff_lines(now.unwrap_or(""), new)
         .unified_diff()
         .context_radius(3)
-        .header(&old_name, &format!("b/{rel}"))
+        .header(&old_name, &format!("b/{rel}{end}"))
         .to_string();
     if !color {
         return text;

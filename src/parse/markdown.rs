@@ -314,7 +314,8 @@ impl Walker<'_> {
         let text = h.text.trim().to_owned();
         if let Some((date, format, rest)) = log_start(&text) {
             let (line, _) = self.pos(h.start);
-            self.note.log.push(LogEntry { date, format, text: rest, line, heading: true, links: h.links });
+            let section = u32::try_from(self.note.headings.len()).ok();
+            self.note.log.push(LogEntry { date, format, text: rest, line, heading: true, section, links: h.links });
         }
         let text = BLOCK_ID.replace(&text, "").trim().to_owned();
         self.note.headings.push(text);
@@ -340,7 +341,8 @@ impl Walker<'_> {
             let raw = self.raw_item_line(item.start);
             self.note.tasks.push(task(line, status, &text, raw.as_deref().unwrap_or(&text), item.links));
         } else if let Some((date, format, rest)) = log_start(&text) {
-            self.note.log.push(LogEntry { date, format, text: rest, line, heading: false, links: item.links });
+            let section = self.note.headings.len().checked_sub(1).and_then(|i| u32::try_from(i).ok());
+            self.note.log.push(LogEntry { date, format, text: rest, line, heading: false, section, links: item.links });
         }
     }
 

@@ -84,6 +84,8 @@ pub struct LogEntry {
     pub text: String,
     pub line: u32,
     pub heading: bool,
+    /// The heading it is, or sits under: an index into [`Note::headings`].
+    pub section: Option<u32>,
     pub links: Vec<usize>,
 }
 

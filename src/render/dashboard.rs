@@ -32,8 +32,9 @@ pub(crate) fn render(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) ->
     let mut out = String::new();
     let _ = writeln!(out, "# {} · {}\n", t(lang, "Client dashboard", "Клиенты: сводка"), figures.today);
     attention(&mut out, g, figures, lang, &paths.reminders);
+    views(&mut out, lang, paths);
     portfolio(&mut out, g, &figures.portfolio, lang);
-    clients(&mut out, g, figures, lang);
+    clients(&mut out, g, figures, lang, paths);
     per_month(&mut out, &figures.portfolio, lang);
     formats(&mut out, &figures.portfolio, lang);
     out
@@ -130,7 +131,7 @@ fn portfolio(out: &mut String, g: &Graph, p: &Portfolio, lang: Lang) {
 }
 
 /// One row per client, most urgent state first.
-fn clients(out: &mut String, g: &Graph, figures: &Figures, lang: Lang) {
+fn clients(out: &mut String, g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) {
     let _ = writeln!(out, "## {}\n", t(lang, "Clients", "Клиенты"));
     let head = match lang {
         Lang::En => {
@@ -148,7 +149,7 @@ fn clients(out: &mut String, g: &Graph, figures: &Figures, lang: Lang) {
         .map(|chunk| {
             let mut part = String::with_capacity(chunk.len() * 256);
             for f in chunk {
-                client_row(&mut part, g, f, lang);
+                client_row(&mut part, g, f, lang, paths.cards.get(f.client).and_then(Option::as_deref));
             }
             part
         })
@@ -193,7 +194,7 @@ fn formats(out: &mut String, p: &Portfolio, lang: Lang) {
 
 /// Appends one row of the client table. Thousands of rows: written in place, one
 /// cell after another, without a string per cell.
-fn client_row(out: &mut String, g: &Graph, f: &ClientFigures, lang: Lang) {
+fn client_row(out: &mut String, g: &Graph, f: &ClientFigures, lang: Lang, card: Option<&str>) {
     let c = &g.clients[f.client];
     let dash = "—";
     out.push_str("| ");
@@ -201,7 +202,10 @@ fn client_row(out: &mut String, g: &Graph, f: &ClientFigures, lang: Lang) {
         let _ = Cell(out).write_fmt(args);
         out.push_str(" | ");
     };
-    cell(out, format_args!("{}", link(&c.path)));
+    match card {
+        Some(card) => cell(out, format_args!("{} · {}", link(&c.path), card_link(card, lang))),
+        None => cell(out, format_args!("{}", link(&c.path))),
+    }
     cell(out, format_args!("{}", word(lang, c.tier.as_str())));
     cell(out, format_args!("{}", word(lang, c.status.as_str())));
     cell(out, format_args!("{} {}", f.state.emoji(), word(lang, f.state.as_str())));
@@ -250,4 +254,27 @@ fn client_row(out: &mut String, g: &Graph, f: &ClientFigures, lang: Lang) {
     // The last separator becomes the row's end.
     out.truncate(out.len() - 1);
     out.push('\n');
+}
+
+/// A link to a client's card, shown as "card".
+fn card_link(path: &str, lang: Lang) -> String {
+    let stem = path.strip_suffix(".md").unwrap_or(path);
+    format!("[[{stem}|{}]]", t(lang, "card", "карточка"))
+}
+
+/// One line linking the base, the canvas and the cards, when they are on.
+fn views(out: &mut String, lang: Lang, links: &Paths) {
+    let mut parts = Vec::new();
+    if let Some(base) = &links.base {
+        parts.push(format!("[[{base}|{}]]", t(lang, "clients base", "база клиентов")));
+    }
+    if let Some(canvas) = &links.canvas {
+        parts.push(format!("[[{canvas}|{}]]", t(lang, "relationship map", "карта связей")));
+    }
+    if links.cards.iter().any(Option::is_some) {
+        parts.push(format!("{} `{}/`", t(lang, "a card per client in", "карточка на клиента в"), links.cards_folder));
+    }
+    if !parts.is_empty() {
+        let _ = writeln!(out, "{}: {}\n", t(lang, "Open in Obsidian", "Открыть в Obsidian"), parts.join(" · "));
+    }
 }

@@ -3,6 +3,9 @@
 //! Pure: given a vault's graph and the figures of a day, returns strings. Every
 //! wikilink written is a full vault path, so it resolves to exactly one note.
 
+pub(crate) mod base;
+pub(crate) mod canvas;
+pub(crate) mod card;
 pub(crate) mod dashboard;
 pub(crate) mod i18n;
 pub(crate) mod ics;
@@ -24,6 +27,11 @@ use i18n::{Noun, push_count, t};
 pub struct Paths {
     pub reminders: String,
     pub dashboard: String,
+    /// The folder of the cards, and each client's card by client id (`None` when off).
+    pub cards_folder: String,
+    pub cards: Vec<Option<String>>,
+    pub base: Option<String>,
+    pub canvas: Option<String>,
 }
 
 /// How names are written: wikilinks for notes, plain names for the terminal.

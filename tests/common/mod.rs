@@ -101,3 +101,34 @@ pub fn temp_files(dir: &Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// The lines of `report` output that name a change (created, updated, removed, …): none
+/// when every generated file was already current.
+pub fn changes(o: &Output) -> Vec<String> {
+    stdout(o)
+        .lines()
+        .filter(|l| {
+            let verb = l.trim_start();
+            !verb.starts_with("unchanged ") && !verb.contains(" clients on ") && !verb.is_empty()
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every file under a folder, relative to it, sorted.
+pub fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).expect("under").to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
