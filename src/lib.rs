@@ -18,8 +18,11 @@
 //!   `duplicates`, `daily`, `relink`: a task's links resolved for render).
 //! - `metrics`: graph + today → `Figures` (client figures, `Reminder`s, portfolio).
 //! - `render`: graph + figures + language + `Paths` → text, one function per output
-//!   (`reminders`, `dashboard`, `ics`); it sees resolved data only.
-//! - `write`: the only writer (marker, hash, atomic replace); `ticks`: ticked reminders.
+//!   (`reminders`, `dashboard`, `card`, `base`, `canvas`, `ics`) and `stamp`, the marker
+//!   and hash every generated file carries; it sees resolved data only.
+//! - `ticks`: a Reminders note whose only change is ticked tasks, read back.
+//! - `write`: the only writer (classify by stamp, atomic replace).
+//! - `outputs`: the cards, base and canvas drawn from a loaded vault's parts.
 //! - `watch`: notify events → re-read → rebuild → write (`watch::memo` keeps the
 //!   reminders note between saves); `cli`: one file per subcommand, owns the clock and
 //!   Ctrl-C.
@@ -237,6 +240,19 @@ pub struct Ticks {
 }
 
 impl Vault {
+    /// The parts the extra outputs (cards, base, canvas) are drawn from.
+    fn sources(&self) -> outputs::Sources<'_> {
+        outputs::Sources {
+            config: &self.config,
+            graph: &self.graph,
+            notes: &self.notes,
+            index: &self.index,
+            resolved: &self.resolved,
+        }
+    }
+}
+
+impl Vault {
     /// The generated notes' paths: `CRM/Reminders.md` and `CRM/Dashboard.md`, or, when a
     /// user note already has that name, `CRM/CRM Reminders.md` so no link becomes ambiguous.
     pub fn generated_paths(&self) -> render::Paths {
@@ -252,7 +268,7 @@ impl Vault {
             }
             format!("{dir}/{name}.md")
         };
-        let outputs::Others { cards_folder, cards, base, canvas } = self.other_paths();
+        let outputs::Others { cards_folder, cards, base, canvas } = self.sources().other_paths();
         render::Paths { reminders: pick("Reminders"), dashboard: pick("Dashboard"), cards_folder, cards, base, canvas }
     }
 
@@ -353,7 +369,7 @@ impl Vault {
         // Side by side: each is parallel inside, but its assembly and hashing are not.
         let ((r, d), others) = rayon::join(
             || rayon::join(|| reminders(&paths), || self.dashboard_note(figures, &paths)),
-            || self.other_outputs(figures, &paths),
+            || self.sources().other_outputs(figures, &paths),
         );
         let mut out =
             vec![Generated { rel: paths.reminders, content: r }, Generated { rel: paths.dashboard, content: d }];
@@ -364,12 +380,12 @@ impl Vault {
 
     /// The reminders note, frontmatter and all.
     pub fn reminders_note(&self, figures: &metrics::Figures, paths: &render::Paths) -> String {
-        write::compose(&render::reminders::render(&self.graph, figures, self.config.lang, paths), figures.today)
+        render::stamp::compose(&render::reminders::render(&self.graph, figures, self.config.lang, paths), figures.today)
     }
 
     /// The dashboard note, frontmatter and all.
     pub fn dashboard_note(&self, figures: &metrics::Figures, paths: &render::Paths) -> String {
-        write::compose(&render::dashboard::render(&self.graph, figures, self.config.lang, paths), figures.today)
+        render::stamp::compose(&render::dashboard::render(&self.graph, figures, self.config.lang, paths), figures.today)
     }
 }
 

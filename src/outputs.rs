@@ -11,16 +11,19 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::metrics::Figures;
+use crate::model::Graph;
 use crate::model::entities::Source;
 use crate::model::{ClientId, NoteId, Person};
+use crate::parse::Note;
 use crate::render;
 use crate::render::canvas::{self, MapClient, MapCompany, MapPerson};
 use crate::render::card::{self, Card, Entry, Step};
-use crate::resolve::{Target, key};
+use crate::resolve::{Index, Resolved, Target, key};
 use crate::vocab::FeedbackStatus;
 use crate::vocab::Lang;
-use crate::{Generated, Vault, write};
+use crate::write::Generated;
 
 /// Where the outputs beyond the two notes go: every path relative to the vault; `None`
 /// when turned off.
@@ -59,7 +62,16 @@ pub(crate) fn file_name_part(name: &str) -> String {
     if short.is_empty() { "client".to_owned() } else { short.to_owned() }
 }
 
-impl Vault {
+/// What the cards, the base and the canvas are drawn from: the parts of a loaded vault.
+pub(crate) struct Sources<'a> {
+    pub config: &'a Config,
+    pub graph: &'a Graph,
+    pub notes: &'a [Note],
+    pub index: &'a Index,
+    pub resolved: &'a Resolved,
+}
+
+impl Sources<'_> {
     /// The paths of the outputs the config turns on.
     pub(crate) fn other_paths(&self) -> Others {
         let dir = &self.config.output_dir;
@@ -116,12 +128,12 @@ impl Vault {
             .filter_map(|f| {
                 let rel = paths.cards.get(f.client)?.clone()?;
                 let (props, body) = card::render(&self.card(f.client, figures, &people), lang);
-                Some(Generated { rel, content: write::compose_with_props(&props, &body) })
+                Some(Generated { rel, content: render::stamp::compose_with_props(&props, &body) })
             })
             .collect();
         if let Some(rel) = &paths.base {
             let yaml = render::base::render(&paths.cards_folder, self.config.soon_days, lang);
-            out.push(Generated { rel: rel.clone(), content: write::compose_base(&yaml) });
+            out.push(Generated { rel: rel.clone(), content: render::stamp::compose_base(&yaml) });
         }
         if let Some(rel) = &paths.canvas {
             let clients: Vec<MapClient<'_>> = figures
@@ -149,7 +161,7 @@ impl Vault {
                 })
                 .collect();
             let members = canvas::render(&clients, &companies, self.config.outputs.canvas_limit, lang);
-            out.push(Generated { rel: rel.clone(), content: write::compose_canvas(&members) });
+            out.push(Generated { rel: rel.clone(), content: render::stamp::compose_canvas(&members) });
         }
         out
     }

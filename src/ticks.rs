@@ -34,7 +34,7 @@ pub(crate) fn ticked_only(text: &str) -> Option<Vec<Tick>> {
     let mut hash = None;
     for line in block.yaml.lines() {
         let line = line.trim_end();
-        if line == crate::write::MARKER {
+        if line == crate::render::stamp::MARKER {
             marker = true;
         } else if let Some(h) = line.strip_prefix("hash:") {
             hash = Some(h.trim().trim_matches('"'));
@@ -42,7 +42,7 @@ pub(crate) fn ticked_only(text: &str) -> Option<Vec<Tick>> {
     }
     let hash = hash.filter(|_| marker)?;
     let (body, ticks) = untick(&text[block.body_start..]);
-    (!ticks.is_empty() && crate::write::body_hash(&body) == hash).then_some(ticks)
+    (!ticks.is_empty() && crate::render::stamp::body_hash(&body) == hash).then_some(ticks)
 }
 
 /// The body with every ticked task of rapport's turned back into an open one, and the
@@ -138,7 +138,7 @@ mod tests {
     use super::*;
 
     fn note(body: &str) -> String {
-        crate::write::compose(body, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())
+        crate::render::stamp::compose(body, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap())
     }
 
     const BODY: &str = "# Reminders\n\n> [!danger] 2 items\n> - [ ] Contact [[A|A]]: overdue 📅 2026-10-11 ^contact-0123456789ab\n> - [[B|B]]: task · tick it in [[B|B]]\n\n- [ ] Birthday of [[P|P]] 📅 2026-11-30 ^birthday-0123456789ab\n";

@@ -13,10 +13,9 @@ use std::fs;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::frontmatter;
+use crate::render::stamp::{MARKER, body_hash};
 
 /// A generated note: where it goes (relative to the vault) and its full text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,8 +24,6 @@ pub struct Generated {
     pub content: String,
 }
 
-/// The frontmatter line that marks a generated note.
-pub(crate) const MARKER: &str = "rapport: generated";
 /// Prefix of the temporary files of atomic writes (hidden, so no scan reads them).
 pub(crate) const TEMP_PREFIX: &str = ".rapport-";
 
@@ -45,40 +42,6 @@ pub enum WriteError {
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     move |source| WriteError::Io { path: path.display().to_string(), source }
-}
-
-/// Hash of a generated body, as written in its frontmatter.
-pub(crate) fn body_hash(body: &str) -> String {
-    let digest = Sha256::digest(body.as_bytes());
-    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
-}
-
-/// A whole generated note: marker frontmatter, then the body.
-pub(crate) fn compose(body: &str, today: chrono::NaiveDate) -> String {
-    format!("---\n{MARKER}\nas_of: {today}\nhash: \"{}\"\n---\n{body}", body_hash(body))
-}
-
-/// A generated note whose frontmatter carries data (a card): the marker, then a hash
-/// of the properties that follow it and of the body. No `as_of`: a card changes only
-/// when what it shows changes, not every day. `props` is YAML lines, each ending in `\n`.
-pub(crate) fn compose_with_props(props: &str, body: &str) -> String {
-    let hash = body_hash(&format!("{props}{body}"));
-    format!("---\n{MARKER}\nhash: \"{hash}\"\n{props}---\n{body}")
-}
-
-/// A generated `.base` file (YAML): the marker and the hash of the rest are YAML
-/// comments on its first two lines, which Bases ignores.
-pub(crate) fn compose_base(yaml: &str) -> String {
-    format!("# {MARKER}\n# hash: \"{}\"\n{yaml}", body_hash(yaml))
-}
-
-/// A generated `.canvas` file (JSON): the marker and the hash are the object's first two
-/// members, each on its own line; the hash covers the file without those two lines.
-/// `members` is the rest of the object's members, without the braces.
-pub(crate) fn compose_canvas(members: &str) -> String {
-    let rest = format!("{{\n{members}}}\n");
-    format!("{{\n\"rapport\": \"generated\",\n\"hash\": \"{}\",\n{}", body_hash(&rest), &rest[2..])
 }
 
 /// The kinds of generated file, told apart by extension: each carries its marker and
@@ -814,6 +777,7 @@ pub(crate) fn remove_leftovers(out_dir: &Path, output_dir: &str, leftovers: &[Le
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::stamp::{compose, compose_base, compose_canvas, compose_with_props};
 
     #[test]
     fn classify_by_marker_and_hash() {

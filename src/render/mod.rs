@@ -10,6 +10,7 @@ pub(crate) mod dashboard;
 pub(crate) mod i18n;
 pub(crate) mod ics;
 pub(crate) mod reminders;
+pub(crate) mod stamp;
 
 use std::fmt::Write as _;
 

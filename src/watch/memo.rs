@@ -7,7 +7,7 @@
 
 use crate::render::Paths;
 use crate::render::reminders::{Inputs, Lines, render_kept};
-use crate::{Generated, Vault, metrics, write};
+use crate::{Generated, Vault, metrics};
 
 #[derive(Default)]
 pub(crate) struct Memo {
@@ -35,7 +35,7 @@ impl Memo {
             return note.clone();
         }
         let body = render_kept(&vault.graph, figures, vault.config.lang, paths, &mut self.lines);
-        let note = write::compose(&body, figures.today);
+        let note = crate::render::stamp::compose(&body, figures.today);
         self.last = Some((inputs, note.clone()));
         note
     }
