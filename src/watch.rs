@@ -259,9 +259,11 @@ impl State {
     fn is_output(&self, path: &Path) -> bool {
         let Some(rel) = scan::relative(&self.root, path) else { return false };
         let out = self.vault.config.output_dir.as_str();
+        // The output folder, a folder above it, or anything in it (notes, cards, the
+        // base, the canvas).
         rel == out
             || out.strip_prefix(rel.as_str()).is_some_and(|r| r.starts_with('/'))
-            || rel.rsplit_once('/').is_some_and(|(dir, name)| dir == out && scan::is_note(name))
+            || rel.strip_prefix(out).is_some_and(|r| r.starts_with('/'))
     }
 
     /// True when a folder above `rel` (below the vault) is a symlink: the scan does not
@@ -545,14 +547,23 @@ impl State {
         self.print_diagnostics(None);
     }
 
-    /// Writes the generated notes again if one was removed.
+    /// Writes the generated files again if one was removed: the notes, a card, the base
+    /// or the canvas.
     fn restore_outputs(&mut self, start: Instant) {
         let paths = self.vault.generated_paths();
-        if [paths.reminders, paths.dashboard].iter().all(|rel| std::fs::symlink_metadata(self.root.join(rel)).is_ok()) {
+        let missing = |rel: &String| std::fs::symlink_metadata(self.root.join(rel)).is_err();
+        let notes =
+            [&paths.reminders, &paths.dashboard].into_iter().chain(paths.base.iter()).chain(paths.canvas.iter());
+        let gone_notes = notes.into_iter().any(missing);
+        let gone_cards: Vec<String> = paths.cards.iter().flatten().filter(|rel| missing(rel)).cloned().collect();
+        if !gone_notes && gone_cards.is_empty() {
             return;
         }
-        // The output folder itself may be gone: read every card back.
-        self.cards.clear();
+        // A card is written only when its text differs from the one kept: forget the
+        // removed ones so they are written again.
+        for rel in &gone_cards {
+            self.cards.remove(rel);
+        }
         self.last_paths = None;
         let written = self.write();
         self.line("generated notes removed", &written, start);

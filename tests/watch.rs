@@ -420,6 +420,14 @@ fn removed_generated_notes_are_written_again() {
     let reminders = read(&v, "CRM/Reminders.md");
     std::fs::remove_file(v.join("CRM/Dashboard.md")).unwrap();
     wait_for("the dashboard again", || v.join("CRM/Dashboard.md").exists());
+    // Every other output too: one card, the base, the canvas.
+    let card = std::fs::read_dir(v.join("CRM/Clients")).unwrap().next().expect("a card").unwrap().path();
+    let card_text = std::fs::read(&card).unwrap();
+    for gone in [card.clone(), v.join("CRM/Clients.base"), v.join("CRM/Relationships.canvas")] {
+        std::fs::remove_file(&gone).unwrap();
+        wait_for(&format!("{} again", gone.display()), || gone.exists());
+    }
+    assert_eq!(std::fs::read(&card).unwrap(), card_text, "the card came back as it was");
     std::fs::remove_dir_all(v.join("CRM")).unwrap();
     wait_for("both notes again", || v.join("CRM/Dashboard.md").exists() && v.join("CRM/Reminders.md").exists());
     w.settle();
