@@ -35,20 +35,6 @@ fn assert_no_panic(o: &Output) {
     assert!(!stderr(o).contains("panicked"), "panicked:\n{}", stderr(o));
 }
 
-/// Names of the temporary files of atomic writes (`.rapport-*.tmp`) in a folder.
-fn temporaries(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.starts_with(".rapport-") && n.ends_with(".tmp"))
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
-}
-
 /// A small vault: two clients, a person and an interaction.
 fn small_vault(v: &Path) {
     write(
@@ -155,7 +141,7 @@ fn read_only_output_folder_keeps_the_old_notes() {
     assert!(stderr(&o).contains("CRM"), "the error names the folder or file:\n{}", stderr(&o));
     assert_eq!(fs::read(crm.join("Reminders.md")).unwrap(), old_r, "old Reminders.md changed");
     assert_eq!(fs::read(crm.join("Dashboard.md")).unwrap(), old_d, "old Dashboard.md changed");
-    assert_eq!(temporaries(&crm), Vec::<String>::new(), "temporary files left behind");
+    assert_eq!(temp_files(&crm), Vec::<String>::new(), "temporary files left behind");
     // `check` only reads: it still works, and calls the notes stale.
     let o = rapport(&v, &["check", "--today", "2026-11-23"]);
     assert_no_panic(&o);
@@ -210,7 +196,7 @@ fn disk_full_keeps_the_old_notes() {
     assert_eq!(code(&o), 2, "a full disk is an I/O error\nstdout:\n{}\nstderr:\n{}", stdout(&o), stderr(&o));
     assert_eq!(fs::read(crm.join("Reminders.md")).unwrap(), old_r, "old Reminders.md changed");
     assert_eq!(fs::read(crm.join("Dashboard.md")).unwrap(), old_d, "old Dashboard.md changed");
-    assert_eq!(temporaries(&crm), Vec::<String>::new(), "temporary files left behind");
+    assert_eq!(temp_files(&crm), Vec::<String>::new(), "temporary files left behind");
 
     // With space again, the next run succeeds.
     fs::remove_file(&filler).expect("free space");
@@ -237,7 +223,7 @@ fn killed_between_temp_write_and_rename() {
     assert_eq!(fs::read(crm.join("Reminders.md")).unwrap(), old_r, "old note changed by a killed run");
     // The two notes are written side by side: the kill leaves one temporary file per
     // note being written, and the one that reached the rename holds the complete note.
-    let left = temporaries(&crm);
+    let left = temp_files(&crm);
     assert!((1..=2).contains(&left.len()), "a temporary file per note at most: {left:?}");
     let complete = |name: &String| {
         let text = fs::read_to_string(crm.join(name)).expect("read temp");
@@ -254,7 +240,7 @@ fn killed_between_temp_write_and_rename() {
     // The next normal run cleans up and completes.
     let o = rapport(&v, &["report", "--today", "2026-11-23"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert_eq!(temporaries(&crm), Vec::<String>::new(), "temporary file not cleaned up");
+    assert_eq!(temp_files(&crm), Vec::<String>::new(), "temporary file not cleaned up");
     let new = read(&v, "CRM/Reminders.md");
     assert!(new.contains("as_of: 2026-11-23"), "{new}");
     assert!(read(&v, "CRM/Dashboard.md").contains("as_of: 2026-11-23"));
@@ -272,10 +258,10 @@ fn killed_during_the_very_first_write_leaves_no_note() {
     let crm = v.join("CRM");
     // No half-written note under the real name: only the temporary file.
     assert!(!crm.join("Reminders.md").exists() && !crm.join("Dashboard.md").exists());
-    assert!((1..=2).contains(&temporaries(&crm).len()), "{:?}", temporaries(&crm));
+    assert!((1..=2).contains(&temp_files(&crm).len()), "{:?}", temp_files(&crm));
     let o = rapport(&v, &["report", "--today", "2026-11-23"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert_eq!(temporaries(&crm), Vec::<String>::new());
+    assert_eq!(temp_files(&crm), Vec::<String>::new());
     assert!(read(&v, "CRM/Reminders.md").contains("as_of: 2026-11-23"));
     assert!(read(&v, "CRM/Dashboard.md").contains("as_of: 2026-11-23"));
 }
@@ -289,10 +275,10 @@ fn dry_run_leaves_temporaries_and_notes_alone() {
     let o = rapport_env(&v, &["report", "--today", "2026-11-23"], &[CRASH]);
     assert_eq!(o.status.signal(), Some(6));
     let crm = v.join("CRM");
-    let left = temporaries(&crm);
+    let left = temp_files(&crm);
     let o = rapport(&v, &["report", "--today", "2026-11-23", "--dry-run"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert_eq!(temporaries(&crm), left);
+    assert_eq!(temp_files(&crm), left);
     assert_eq!(fs::read(crm.join("Reminders.md")).unwrap(), old_r);
 }
 
@@ -362,7 +348,7 @@ fn spawn_report(v: &Path, today: &str, env: &[(&str, &str)]) -> std::process::Ch
 /// Waits until `n` temporary files are in `dir` (the run is at its fault point).
 fn wait_for_temporaries(dir: &Path, n: usize, child: &mut std::process::Child) {
     let start = std::time::Instant::now();
-    while temporaries(dir).len() < n {
+    while temp_files(dir).len() < n {
         if let Some(status) = child.try_wait().expect("try_wait") {
             panic!("the run ended before its fault point: {status:?}");
         }
@@ -405,7 +391,7 @@ fn an_edit_saved_during_the_write_is_never_overwritten() {
             assert!(stdout(&o).contains("refused CRM/Dashboard.md"), "{what}: {}", stdout(&o));
             assert!(stderr(&o).contains("generated-edited"), "{what}: {}", stderr(&o));
             assert!(read(&v, "CRM/Reminders.md").contains("as_of: 2026-11-23"), "{what}: the other note is written");
-            assert_eq!(temporaries(&crm), Vec::<String>::new(), "{what}: temporary files left");
+            assert_eq!(temp_files(&crm), Vec::<String>::new(), "{what}: temporary files left");
         }
     }
 }
@@ -457,7 +443,7 @@ fn concurrent_reports_both_succeed() {
     assert_eq!(code(&o), 0, "the first run: {}\n{}", stdout(&o), stderr(&o));
     // The later rename wins; nothing is left half done.
     assert!(read(&v, "CRM/Reminders.md").contains("as_of: 2026-11-23"));
-    assert_eq!(temporaries(&crm), Vec::<String>::new());
+    assert_eq!(temp_files(&crm), Vec::<String>::new());
     let o = rapport(&v, &["report", "--today", "2026-11-23"]);
     assert_eq!(changes(&o), Vec::<String>::new(), "{}", stdout(&o));
 }
