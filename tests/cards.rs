@@ -493,7 +493,7 @@ fn canvas_follows_json_canvas() {
 #[test]
 fn watch_rewrites_only_the_changed_clients_card() {
     use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
     let (t, v) = vault("demo");
     let log = t.path().join("watch.log");
     let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
@@ -505,15 +505,13 @@ fn watch_rewrites_only_the_changed_clients_card() {
         .spawn()
         .unwrap();
     let wait = |what: &str, cond: &dyn Fn(&str) -> bool| {
-        let start = Instant::now();
-        loop {
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            if cond(&text) {
-                return text;
-            }
-            assert!(start.elapsed() < Duration::from_secs(30), "waiting for {what}:\n{text}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let mut text = String::new();
+        let met = wait_until(Duration::from_secs(30), || {
+            text = std::fs::read_to_string(&log).unwrap_or_default();
+            cond(&text)
+        });
+        assert!(met, "waiting for {what}:\n{text}");
+        text
     };
     wait("the first cycle", &|l| l.contains("watching"));
     let mtimes = || -> HashMap<String, std::time::SystemTime> {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common::*;
 
@@ -85,12 +85,8 @@ fn watch_repeats_a_refused_note_on_each_cycle() {
         .expect("start watch");
     let refusals = || std::fs::read_to_string(&log).unwrap_or_default().matches("generated-edited").count();
     let wait = |n: usize| {
-        let start = Instant::now();
-        while refusals() < n {
-            // A hang guard, far above a cycle's time.
-            assert!(start.elapsed() < Duration::from_secs(60), "{}", std::fs::read_to_string(&log).unwrap());
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        // A hang guard, far above a cycle's time.
+        assert!(wait_until(Duration::from_secs(60), || refusals() >= n), "{}", std::fs::read_to_string(&log).unwrap());
     };
     wait(1);
     for i in 0..2 {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common::*;
 
@@ -260,11 +260,7 @@ impl Watch {
     }
 
     fn wait(&self, what: &str, cond: impl Fn() -> bool) {
-        let start = Instant::now();
-        while !cond() {
-            assert!(start.elapsed() < Duration::from_secs(60), "timed out waiting for {what}:\n{}", self.log());
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        assert!(wait_until(Duration::from_secs(60), cond), "timed out waiting for {what}:\n{}", self.log());
     }
 }
 

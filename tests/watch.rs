@@ -90,11 +90,7 @@ fn wait_for(what: &str, cond: impl Fn() -> bool) {
 }
 
 fn wait_within(what: &str, limit: Duration, cond: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !cond() {
-        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    assert!(wait_until(limit, cond), "timed out after {limit:?} waiting for {what}");
 }
 
 fn dashboard(v: &Path) -> String {
