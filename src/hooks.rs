@@ -30,4 +30,4 @@ pub(crate) fn at(point: &str) {
 /// Release builds: no hook.
 #[cfg(not(any(debug_assertions, feature = "fault-hooks")))]
 #[inline(always)]
-pub fn at(_point: &str) {}
+pub(crate) fn at(_point: &str) {}
