@@ -180,25 +180,35 @@ impl Index {
 
     /// Resolves a wikilink-style target (`Acme`, `Clients/Acme`, `img.png`) from note `from`.
     pub fn resolve_name(&self, from: usize, target: &str) -> Resolution {
+        self.resolve_name_from(from, target).0
+    }
+
+    /// [`Index::resolve_name`], and whether the answer depends on the linking note (its
+    /// folder breaks a tie, or the target is relative or empty); when it does not, any
+    /// note linking the same text gets the same answer.
+    fn resolve_name_from(&self, from: usize, target: &str) -> (Resolution, bool) {
         let t = target_key(target.trim());
         let t = t.trim_start_matches('/');
         if t.is_empty() {
-            return Resolution { target: Target::Note(from), also: Vec::new() };
+            return (Resolution { target: Target::Note(from), also: Vec::new() }, true);
         }
         if t.split('/').any(|p| p == ".." || p == ".") {
             let from_folder = self.note_keys.get(from).map_or("", |k| folder(k));
             let target = join(from_folder, t).filter(|p| !p.is_empty()).and_then(|p| self.exact(&p));
-            return Resolution { target: target.unwrap_or(Target::Broken), also: Vec::new() };
+            return (Resolution { target: target.unwrap_or(Target::Broken), also: Vec::new() }, true);
         }
         let from_folder = self.note_keys.get(from).map_or("", |k| folder(k));
         let t_md = strip_md(t);
-        let pick = |cands: Vec<usize>, keys: &[String], want: &str| -> Option<(usize, Vec<usize>)> {
+        let mut depends = false;
+        let mut pick = |cands: Vec<usize>, keys: &[String], want: &str| -> Option<(usize, Vec<usize>)> {
             if let [only] = cands[..] {
                 return Some((only, Vec::new()));
             }
             let exact = cands.iter().copied().find(|&i| keys[i] == want);
             let local = cands.iter().copied().find(|&i| folder(&keys[i]) == from_folder);
             let shortest = cands.iter().copied().min_by_key(|&i| (keys[i].chars().count(), &keys[i]));
+            // Without an exact path, the linking note's folder decides between several.
+            depends |= exact.is_none() && cands.len() > 1;
             let chosen = exact.or(local).or(shortest)?;
             let also =
                 if want.contains('/') { Vec::new() } else { cands.into_iter().filter(|&i| i != chosen).collect() };
@@ -209,19 +219,19 @@ impl Index {
         };
         let cands = matches(&self.note_keys, self.notes_by_name.get(base(t_md)), t_md);
         if let Some((i, also)) = pick(cands, &self.note_keys, t_md) {
-            return Resolution { target: Target::Note(i), also };
+            return (Resolution { target: Target::Note(i), also }, depends);
         }
         let cands = matches(&self.file_keys, self.files_by_name.get(base(t)), t);
         if let Some((i, also)) = pick(cands, &self.file_keys, t) {
-            return Resolution { target: Target::File(i), also };
+            return (Resolution { target: Target::File(i), also }, depends);
         }
         // An ignored note is listed with the files: `[[Template]]` finds `Template.md`.
         let t_file = format!("{t_md}.md");
         let cands = matches(&self.file_keys, self.files_by_name.get(base(&t_file)), &t_file);
         if let Some((i, also)) = pick(cands, &self.file_keys, &t_file) {
-            return Resolution { target: Target::File(i), also };
+            return (Resolution { target: Target::File(i), also }, depends);
         }
-        Resolution { target: Target::Broken, also: Vec::new() }
+        (Resolution { target: Target::Broken, also: Vec::new() }, depends)
     }
 
     /// Resolves a Markdown link path as Obsidian does: relative to the linking note,
@@ -284,16 +294,37 @@ impl Index {
 
     /// Resolves one link of note `from`.
     pub fn resolve_link(&self, from: usize, link: &Link) -> Resolution {
+        self.resolve_link_with(from, link, &mut Memo::default())
+    }
+
+    /// [`Index::resolve_link`], answering a wikilink target from `memo` when an earlier
+    /// note linked the same text and its answer did not depend on that note.
+    fn resolve_link_with(&self, from: usize, link: &Link, memo: &mut Memo) -> Resolution {
         // `[[#Heading]]` and `[text](#Heading)` point into the note itself.
         if link.target.trim().is_empty() {
             return Resolution { target: Target::Note(from), also: Vec::new() };
         }
         match link.kind {
             LinkKind::Markdown => self.resolve_path(from, &link.target),
-            LinkKind::Wiki | LinkKind::Embed => self.resolve_name(from, &link.target),
+            LinkKind::Wiki | LinkKind::Embed => {
+                if let Some(r) = memo.0.get(&*link.target) {
+                    return r.clone();
+                }
+                let (r, depends) = self.resolve_name_from(from, &link.target);
+                if !depends {
+                    memo.0.insert(link.target.clone(), r.clone());
+                }
+                r
+            }
         }
     }
 }
+
+/// Wikilink targets already resolved by one thread, by their text as written: a vault
+/// links the same few thousand names over and over, and each lookup lower-cases,
+/// normalises and searches. Only answers that hold for any linking note are kept.
+#[derive(Default)]
+struct Memo(HashMap<Box<str>, Resolution>);
 
 /// Indices of `keys` sorted by key, then by index.
 fn in_key_order(keys: &[String]) -> Vec<u32> {
@@ -341,8 +372,10 @@ pub struct Resolved {
 
 /// Resolves every link of every note and reports broken, ambiguous and anchor-less ones.
 pub(crate) fn resolve(notes: &[Note], files: &[String], index: &Index) -> Resolved {
-    let per_note: Vec<(Vec<Target>, Vec<Diagnostic>)> =
-        (0..notes.len()).into_par_iter().map(|from| resolve_links(notes, files, index, from)).collect();
+    let per_note: Vec<(Vec<Target>, Vec<Diagnostic>)> = (0..notes.len())
+        .into_par_iter()
+        .map_init(Memo::default, |memo, from| resolve_links(notes, files, index, from, memo))
+        .collect();
     let mut out = Resolved { targets: Vec::with_capacity(notes.len()), diagnostics: Vec::new() };
     for (targets, diags) in per_note {
         out.targets.push(targets);
@@ -353,18 +386,24 @@ pub(crate) fn resolve(notes: &[Note], files: &[String], index: &Index) -> Resolv
 
 /// Resolves the links of one note (`targets` holds its one list).
 pub(crate) fn resolve_note(notes: &[Note], files: &[String], index: &Index, from: usize) -> Resolved {
-    let (targets, diagnostics) = resolve_links(notes, files, index, from);
+    let (targets, diagnostics) = resolve_links(notes, files, index, from, &mut Memo::default());
     Resolved { targets: vec![targets], diagnostics }
 }
 
-fn resolve_links(notes: &[Note], files: &[String], index: &Index, from: usize) -> (Vec<Target>, Vec<Diagnostic>) {
+fn resolve_links(
+    notes: &[Note],
+    files: &[String],
+    index: &Index,
+    from: usize,
+    memo: &mut Memo,
+) -> (Vec<Target>, Vec<Diagnostic>) {
     let note = &notes[from];
     let mut diags = Vec::new();
     let targets = note
         .links
         .iter()
         .map(|link| {
-            let r = index.resolve_link(from, link);
+            let r = index.resolve_link_with(from, link, memo);
             report(notes, files, index, note, link, &r, &mut diags);
             r.target
         })
@@ -497,6 +536,38 @@ mod tests {
                 assert_eq!(compose(a, b), None, "{a:?} {b:?}");
             }
         }
+    }
+
+    /// One thread resolving many notes reuses an answer only when it holds for every
+    /// linking note: a tie between same-named notes goes to the linking note's folder,
+    /// and a relative or empty target depends on the note too.
+    #[test]
+    fn remembered_answers_never_depend_on_the_linking_note() {
+        let mut notes = vault(&["a/Acme.md", "b/Acme.md", "c/Acme.md", "Solo.md", "a/x.md", "b/y.md", "c/z.md"]);
+        for n in notes.iter_mut().filter(|n| n.name().len() == 1) {
+            *n = parse_note(&n.path, "[[Acme]] [[../Solo]] [[Solo]] [[#Top]] [[c/Acme]]\n");
+        }
+        let index = Index::new(&notes, &[]);
+        let mut memo = Memo::default();
+        let got: Vec<Vec<Option<&str>>> = ["a/x.md", "b/y.md", "c/z.md"]
+            .iter()
+            .map(|from| {
+                let i = notes.iter().position(|n| n.path == *from).unwrap();
+                resolve_links(&notes, &[], &index, i, &mut memo)
+                    .0
+                    .iter()
+                    .map(|t| match t {
+                        Target::Note(j) => Some(notes[*j].path.as_str()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(got[0], [Some("a/Acme.md"), Some("Solo.md"), Some("Solo.md"), Some("a/x.md"), Some("c/Acme.md")]);
+        assert_eq!(got[1], [Some("b/Acme.md"), Some("Solo.md"), Some("Solo.md"), Some("b/y.md"), Some("c/Acme.md")]);
+        assert_eq!(got[2], [Some("c/Acme.md"), Some("Solo.md"), Some("Solo.md"), Some("c/z.md"), Some("c/Acme.md")]);
+        // The unambiguous names were remembered; the tie was not.
+        assert!(memo.0.contains_key("Solo") && memo.0.contains_key("c/Acme") && !memo.0.contains_key("Acme"));
     }
 
     #[test]
