@@ -241,7 +241,7 @@ pub struct Ticks {
 
 impl Vault {
     /// The parts the extra outputs (cards, base, canvas) are drawn from.
-    fn sources(&self) -> outputs::Sources<'_> {
+    pub(crate) fn sources(&self) -> outputs::Sources<'_> {
         outputs::Sources {
             config: &self.config,
             graph: &self.graph,
@@ -256,20 +256,34 @@ impl Vault {
     /// The generated notes' paths: `CRM/Reminders.md` and `CRM/Dashboard.md`, or, when a
     /// user note already has that name, `CRM/CRM Reminders.md` so no link becomes ambiguous.
     pub fn generated_paths(&self) -> render::Paths {
+        let outputs::Others { cards_folder, cards, base, canvas } = self.sources().other_paths();
+        render::Paths {
+            reminders: self.note_path("Reminders"),
+            dashboard: self.note_path("Dashboard"),
+            cards_folder,
+            cards,
+            base,
+            canvas,
+        }
+    }
+
+    /// The path of the reminders note, as [`Vault::generated_paths`] gives it, without
+    /// naming every card (watch asks on every event).
+    pub(crate) fn reminders_path(&self) -> String {
+        self.note_path("Reminders")
+    }
+
+    /// `CRM/{base}.md`, or `CRM/CRM {base}.md` when a note of the vault has the name.
+    fn note_path(&self, base: &str) -> String {
         let dir = &self.config.output_dir;
         let prefix = dir.rsplit('/').next().unwrap_or(dir);
-        let taken = |name: &str| self.index.has_name(name);
-        let pick = |base: &str| {
-            let mut name = base.to_owned();
-            let mut n = 1;
-            while taken(&name) {
-                name = if n == 1 { format!("{prefix} {base}") } else { format!("{prefix} {base} {n}") };
-                n += 1;
-            }
-            format!("{dir}/{name}.md")
-        };
-        let outputs::Others { cards_folder, cards, base, canvas } = self.sources().other_paths();
-        render::Paths { reminders: pick("Reminders"), dashboard: pick("Dashboard"), cards_folder, cards, base, canvas }
+        let mut name = base.to_owned();
+        let mut n = 1;
+        while self.index.has_name(&name) {
+            name = if n == 1 { format!("{prefix} {base}") } else { format!("{prefix} {base} {n}") };
+            n += 1;
+        }
+        format!("{dir}/{name}.md")
     }
 
     /// The journal note of ticked reminders: the one in the output folder marked
@@ -296,7 +310,7 @@ impl Vault {
     /// the journal already has, is not recorded again. The vault is not read again: the
     /// caller does, when lines were recorded, before it renders.
     pub fn record_ticks(&self, today: chrono::NaiveDate, dry_run: bool) -> Result<Ticks, Error> {
-        let reminders = self.generated_paths().reminders;
+        let reminders = self.reminders_path();
         let journal = self.journal_path();
         let mut out = Ticks { journal, ..Ticks::default() };
         let Some(bytes) = write::read_generated(&self.root, &reminders)? else { return Ok(out) };
@@ -354,25 +368,32 @@ impl Vault {
     /// Renders every generated file from figures already computed: the two notes, then
     /// the cards, the base and the canvas the config turns on.
     pub fn generate_from(&self, figures: &metrics::Figures) -> Vec<Generated> {
-        self.generate_with(figures, |paths| self.reminders_note(figures, paths))
+        self.generate_at(figures, &self.generated_paths())
     }
 
-    /// Renders both generated notes, the reminders note by `reminders` (watch mode
-    /// passes one that reuses what it kept).
-    pub fn generate_with(
+    /// [`Vault::generate_from`] at `paths` (the vault's [`Vault::generated_paths`]).
+    pub(crate) fn generate_at(&self, figures: &metrics::Figures, paths: &render::Paths) -> Vec<Generated> {
+        let others = || self.sources().other_outputs(figures, paths);
+        self.generate_with(figures, paths, |paths| self.reminders_note(figures, paths), others)
+    }
+
+    /// Renders both generated notes, the reminders note by `reminders`, and the other
+    /// outputs by `others` (watch mode passes ones that reuse what it kept).
+    pub(crate) fn generate_with(
         &self,
         figures: &metrics::Figures,
+        paths: &render::Paths,
         reminders: impl FnOnce(&render::Paths) -> String + Send,
+        others: impl FnOnce() -> Vec<Generated> + Send,
     ) -> Vec<Generated> {
         let t = std::time::Instant::now();
-        let paths = self.generated_paths();
         // Side by side: each is parallel inside, but its assembly and hashing are not.
-        let ((r, d), others) = rayon::join(
-            || rayon::join(|| reminders(&paths), || self.dashboard_note(figures, &paths)),
-            || self.sources().other_outputs(figures, &paths),
-        );
-        let mut out =
-            vec![Generated { rel: paths.reminders, content: r }, Generated { rel: paths.dashboard, content: d }];
+        let ((r, d), others) =
+            rayon::join(|| rayon::join(|| reminders(paths), || self.dashboard_note(figures, paths)), others);
+        let mut out = vec![
+            Generated { rel: paths.reminders.clone(), content: r },
+            Generated { rel: paths.dashboard.clone(), content: d },
+        ];
         out.extend(others);
         timing("render", t);
         out

@@ -7,13 +7,14 @@
 //! vault has), and the base and the canvas get the output folder's name in front when
 //! a file of the vault already has theirs.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::metrics::Figures;
 use crate::model::Graph;
+use crate::model::entities::Feedback;
 use crate::model::entities::Source;
 use crate::model::{ClientId, NoteId, Person};
 use crate::parse::Note;
@@ -119,21 +120,73 @@ impl Sources<'_> {
 
     /// The cards, the base and the canvas for these figures, at `paths`.
     pub(crate) fn other_outputs(&self, figures: &Figures, paths: &render::Paths) -> Vec<Generated> {
+        self.draw(figures, paths, None).into_iter().map(|(g, _)| g).collect()
+    }
+
+    /// The outputs of [`Sources::other_outputs`] whose fingerprint is not the one `kept`
+    /// holds for their path, each with its fingerprint: the others would be the same bytes
+    /// as when that fingerprint was taken, and are neither rendered nor compared.
+    /// Cards are looked at only for the clients in `touched` (all when `None`) and those
+    /// whose card has no fingerprint kept: the others' cards are known to be unchanged.
+    pub(crate) fn changed_outputs(
+        &self,
+        figures: &Figures,
+        paths: &render::Paths,
+        kept: &HashMap<String, Fingerprint>,
+        touched: Option<&BTreeSet<ClientId>>,
+    ) -> Vec<(Generated, Fingerprint)> {
+        let drawn = self.draw(figures, paths, Some(Kept { fingerprints: kept, touched }));
+        drawn.into_iter().map(|(g, f)| (g, f.unwrap_or_default())).collect()
+    }
+
+    /// The outputs, each with its fingerprint when `kept` is given, leaving out those
+    /// whose fingerprint it holds (and the cards of clients not touched).
+    fn draw(
+        &self,
+        figures: &Figures,
+        paths: &render::Paths,
+        kept: Option<Kept<'_>>,
+    ) -> Vec<(Generated, Option<Fingerprint>)> {
         let lang = self.config.lang;
         let g = &self.graph;
+        // Taken, and left out when unchanged; always drawn when nothing is kept.
+        let fingerprint = |rel: &str, take: &dyn Fn() -> Fingerprint| -> Option<Option<Fingerprint>> {
+            match kept {
+                None => Some(None),
+                Some(kept) => {
+                    let f = take();
+                    (kept.fingerprints.get(rel) != Some(&f)).then_some(Some(f))
+                }
+            }
+        };
+        let untouched = |client: ClientId, rel: &str| match kept {
+            Some(Kept { fingerprints, touched: Some(touched) }) => {
+                !touched.contains(&client) && fingerprints.contains_key(rel)
+            }
+            _ => false,
+        };
         let people = self.people_by_company();
-        let mut out: Vec<Generated> = figures
+        let feedback = self.open_feedback();
+        let mut out: Vec<(Generated, Option<Fingerprint>)> = figures
             .clients
             .par_iter()
             .filter_map(|f| {
-                let rel = paths.cards.get(f.client)?.clone()?;
-                let (props, body) = card::render(&self.card(f.client, figures, &people), lang);
-                Some(Generated { rel, content: render::stamp::compose_with_props(&props, &body) })
+                let rel = paths.cards.get(f.client)?.as_ref()?;
+                if untouched(f.client, rel) {
+                    return None;
+                }
+                let card = self.card(f.client, figures, &people, &feedback);
+                let fp = fingerprint(rel, &|| card::fingerprint(&card, lang))?;
+                let (props, body) = card::render(&card, lang);
+                Some((Generated { rel: rel.clone(), content: render::stamp::compose_with_props(&props, &body) }, fp))
             })
             .collect();
         if let Some(rel) = &paths.base {
-            let yaml = render::base::render(&paths.cards_folder, self.config.soon_days, lang);
-            out.push(Generated { rel: rel.clone(), content: render::stamp::compose_base(&yaml) });
+            let (folder, soon) = (&paths.cards_folder, self.config.soon_days);
+            if let Some(fp) = fingerprint(rel, &|| render::base::fingerprint(folder, soon, lang)) {
+                let yaml = render::base::render(folder, soon, lang);
+                out.push((Generated { rel: rel.clone(), content: render::stamp::compose_base(&yaml) }, fp));
+            }
         }
         if let Some(rel) = &paths.canvas {
             let clients: Vec<MapClient<'_>> = figures
@@ -160,8 +213,11 @@ impl Sources<'_> {
                     people: people.get(&n).map_or_else(Vec::new, |ps| ps.iter().map(|p| self.map_person(p)).collect()),
                 })
                 .collect();
-            let members = canvas::render(&clients, &companies, self.config.outputs.canvas_limit, lang);
-            out.push(Generated { rel: rel.clone(), content: render::stamp::compose_canvas(&members) });
+            let limit = self.config.outputs.canvas_limit;
+            if let Some(fp) = fingerprint(rel, &|| canvas::fingerprint(&clients, &companies, limit, lang)) {
+                let members = canvas::render(&clients, &companies, limit, lang);
+                out.push((Generated { rel: rel.clone(), content: render::stamp::compose_canvas(&members) }, fp));
+            }
         }
         out
     }
@@ -185,12 +241,24 @@ impl Sources<'_> {
         by
     }
 
+    /// Open feedback by client id.
+    fn open_feedback(&self) -> Vec<Vec<&Feedback>> {
+        let mut by = vec![Vec::new(); self.graph.clients.len()];
+        for f in &self.graph.feedback {
+            if let Some(c) = f.client.filter(|_| f.status == FeedbackStatus::Open) {
+                by[c].push(f);
+            }
+        }
+        by
+    }
+
     /// Everything one client's card shows.
     fn card<'a>(
         &'a self,
         client: ClientId,
         figures: &'a Figures,
         people: &HashMap<NoteId, Vec<&'a Person>>,
+        feedback: &[Vec<&'a Feedback>],
     ) -> Card<'a> {
         let g = &self.graph;
         let c = &g.clients[client];
@@ -208,17 +276,15 @@ impl Sources<'_> {
         let next_steps = g.next_steps[start..]
             .iter()
             .take_while(|s| s.client == client)
-            .map(|s| Step { text: s.text.markdown().to_owned(), due: s.due, scheduled: s.scheduled, path: &s.path })
+            .map(|s| Step { text: s.text.markdown(), due: s.due, scheduled: s.scheduled, path: &s.path })
             .collect();
-        let feedback =
-            g.feedback.iter().filter(|f| f.client == Some(client) && f.status == FeedbackStatus::Open).collect();
         let timeline = g
             .interactions_of(client)
             .iter()
             .rev()
             .map(|i| {
                 let from = &self.notes[i.note];
-                let log = (i.source == Source::LogLine).then(|| from.log.iter().find(|e| e.line == i.line)).flatten();
+                let log = (i.source == Source::LogLine).then(|| log_entry(from, i.line)).flatten();
                 let heading = log
                     .and_then(|e| e.section)
                     .and_then(|s| from.headings.get(s as usize))
@@ -230,7 +296,7 @@ impl Sources<'_> {
                     source: i.source,
                     path: &from.path,
                     heading,
-                    text: log.map(|e| card::log_text(&e.text)),
+                    text: log.map(|e| e.text.as_str()),
                 }
             })
             .collect();
@@ -240,10 +306,49 @@ impl Sources<'_> {
             company,
             people: people.get(&c.note).cloned().unwrap_or_default(),
             next_steps,
-            feedback,
+            feedback: feedback.get(client).cloned().unwrap_or_default(),
             timeline,
         }
     }
+}
+
+/// The clients whose card draws on one of `notes` (ids into the notes of `g`'s vault): the client's own note, the note of a person at it, and the notes its next
+/// steps, open feedback and interactions are in. Asked of the graph before a save and
+/// after it, these are the cards the save may change, besides those whose figures change
+/// (keep it in step with [`Sources::card`]).
+pub(crate) fn clients_drawing_on(g: &Graph, notes: &[NoteId]) -> BTreeSet<ClientId> {
+    let notes: BTreeSet<NoteId> = notes.iter().copied().collect();
+    let hit = |n: NoteId| notes.contains(&n);
+    let mut out = BTreeSet::new();
+    let companies: BTreeSet<NoteId> = g.people.iter().filter(|p| hit(p.note)).filter_map(|p| p.company).collect();
+    for (id, c) in g.clients.iter().enumerate() {
+        if hit(c.note) || companies.contains(&c.note) {
+            out.insert(id);
+        }
+    }
+    out.extend(g.next_steps.iter().filter(|s| hit(s.note)).map(|s| s.client));
+    out.extend(g.feedback.iter().filter(|f| hit(f.note)).filter_map(|f| f.client));
+    out.extend(g.interactions.iter().filter(|i| hit(i.note)).map(|i| i.client));
+    out
+}
+
+/// The log entry of a note at `line`: found by halving, as the parser lists entries in
+/// line order, and by looking at each when that order does not hold.
+fn log_entry(note: &Note, line: u32) -> Option<&crate::parse::LogEntry> {
+    let log = &note.log;
+    let at = log.partition_point(|e| e.line < line);
+    log.get(at).filter(|e| e.line == line).or_else(|| log.iter().find(|e| e.line == line))
+}
+
+/// A fingerprint of what an output is drawn from: equal fingerprints, equal bytes.
+pub(crate) type Fingerprint = u64;
+
+/// What watch keeps of the outputs it wrote: their fingerprints by path, and the clients
+/// whose card may have changed since (`None`: any).
+#[derive(Clone, Copy)]
+struct Kept<'a> {
+    fingerprints: &'a HashMap<String, Fingerprint>,
+    touched: Option<&'a BTreeSet<ClientId>>,
 }
 
 #[cfg(test)]

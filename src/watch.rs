@@ -54,14 +54,13 @@ struct State {
     filter: Filter,
     /// What parsed notes keep; derived from the config, like `filter`.
     wanted: Wanted,
-    /// The last reminders note and its lines, while the vault is folded from its own.
+    /// The output paths and the last reminders note, while the vault is folded from its
+    /// own; each card's, the base's and the canvas's fingerprint as written.
     memo: Memo,
     today: NaiveDate,
     log: Box<dyn Write + Send>,
-    /// Each card as last written or found on disk, by path.
-    cards: std::collections::HashMap<String, String>,
     /// The output paths when leftovers were last looked for.
-    last_paths: Option<crate::render::Paths>,
+    last_paths: Option<Arc<crate::render::Paths>>,
 }
 
 /// Runs the watch loop with the given clock, stop flag and log.
@@ -98,7 +97,6 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
         vault,
         today: (opts.today)(),
         log: opts.log,
-        cards: std::collections::HashMap::new(),
         last_paths: None,
     };
     // Temporary files a killed run left behind (never another running writer's).
@@ -116,7 +114,7 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
     let mut unfinished = 0usize;
     // Events were lost: read the whole vault again. A generated note was removed.
     let mut lost: Option<&'static str> = None;
-    let mut outputs_gone = false;
+    let mut outputs_gone: BTreeSet<PathBuf> = BTreeSet::new();
     let mut deadline: Option<Instant> = None;
     // The vault folder and the clock are looked at between batches of events, not per event.
     let mut looked = Instant::now();
@@ -140,8 +138,8 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
                             }
                             unfinished += usize::from(!done);
                             concerned = true;
-                        } else if removal && state.is_output(&path) {
-                            outputs_gone = true;
+                        } else if removal && state.is_output(&path) && !is_temporary(&path) {
+                            outputs_gone.insert(path);
                             concerned = true;
                         }
                     }
@@ -223,6 +221,11 @@ fn finishes(kind: &notify::EventKind) -> Option<bool> {
     }
 }
 
+/// True for a temporary file of an atomic write (ours, or another run's): never an output.
+fn is_temporary(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| n.to_string_lossy().starts_with(write::TEMP_PREFIX))
+}
+
 /// Whether an event may have taken a file away from its path (removed or renamed).
 fn removes(kind: &notify::EventKind) -> bool {
     use notify::event::{EventKind, ModifyKind};
@@ -246,7 +249,7 @@ impl State {
         let rel = scan::relative(&self.root, path)?;
         if rel == config::FILE_NAME || rel == DAILY_NOTES_CONFIG || config::TEMPLATE_SETTINGS.contains(&rel.as_str()) {
             Some(Concern::Config)
-        } else if rel == self.vault.generated_paths().reminders {
+        } else if rel == self.vault.reminders_path() {
             Some(Concern::Ticks)
         } else {
             // Ignored notes count too: they are link targets.
@@ -310,8 +313,9 @@ impl State {
     }
 
     /// Writes the generated files that changed, and removes cards no longer generated;
-    /// returns their paths. Cards whose text is what this watcher last wrote or found are
-    /// not read again: a save rewrites only the cards whose client changed.
+    /// returns their paths. Cards, the base and the canvas whose fingerprint is the one
+    /// this watcher last wrote or found are neither rendered nor read again: a save
+    /// rewrites only the cards whose client changed.
     fn write(&mut self) -> Vec<String> {
         let out_dir = match write::output_folder(&self.root, &self.vault.config.output_dir) {
             Ok(d) => d,
@@ -332,49 +336,38 @@ impl State {
         }
         let consumed = ticks.consumed.as_ref().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()));
         let figures = self.vault.figures(self.today);
-        let mut generated = self.memo.generate(&self.vault, &figures);
-        let paths = self.vault.generated_paths();
-        let folder = format!("{}/", paths.cards_folder);
-        // Cards as this watcher last wrote or found them are not read back.
-        generated.retain(|g| !g.rel.starts_with(&folder) || self.cards.get(&g.rel) != Some(&g.content));
+        let generated = self.memo.generate(&self.vault, &figures);
+        let paths = self.memo.paths(&self.vault);
         let t = Instant::now();
         let output_dir = self.vault.config.output_dir.clone();
         let results =
             write::plan_and_apply_ticked(&self.root, &out_dir, &output_dir, &generated, false, false, consumed);
         crate::timing("write notes", t);
         for (g, result) in generated.into_iter().zip(results) {
-            let card = g.rel.starts_with(&folder);
             match result {
                 Ok(Outcome::Created | Outcome::Updated) => {
-                    written.push(g.rel.clone());
-                    if card {
-                        self.cards.insert(g.rel, g.content);
-                    }
+                    self.memo.wrote(&g.rel);
+                    written.push(g.rel);
                 }
-                Ok(Outcome::Unchanged) => {
-                    if card {
-                        self.cards.insert(g.rel, g.content);
-                    }
-                }
+                Ok(Outcome::Unchanged) => self.memo.wrote(&g.rel),
                 // Ticked after this cycle read the note: the next cycle records them.
                 Ok(Outcome::Refused(d)) if d.code == crate::diagnostics::Code::ReportStale => {}
                 Ok(Outcome::Refused(d)) => {
-                    self.cards.remove(&g.rel);
+                    self.memo.failed(&g.rel);
                     let _ = write!(self.log, "{}", render_human(&[d], false));
                 }
                 Err(e) => {
-                    self.cards.remove(&g.rel);
+                    self.memo.failed(&g.rel);
                     self.say(&format!("error: {e}"));
                 }
             }
         }
         // Cards of clients that are gone or renamed: looked for when the paths change.
-        let current: std::collections::HashSet<&str> = paths.cards.iter().flatten().map(String::as_str).collect();
-        self.cards.retain(|rel, _| current.contains(rel.as_str()));
         if self.last_paths.as_ref() != Some(&paths) {
-            let mut all = current;
+            let mut all: std::collections::HashSet<&str> = paths.cards.iter().flatten().map(String::as_str).collect();
             all.extend(paths.base.as_deref());
             all.extend(paths.canvas.as_deref());
+            self.memo.retain(|rel| all.contains(rel));
             let leftovers = write::leftovers(&out_dir, &output_dir, &paths.cards_folder, &all);
             match write::remove_leftovers(&out_dir, &output_dir, &leftovers) {
                 Ok(()) => written.extend(leftovers.into_iter().filter_map(|l| match l {
@@ -400,12 +393,16 @@ impl State {
     }
 
     /// Applies a batch of changed paths, rebuilds and writes.
-    fn cycle(&mut self, paths: BTreeSet<PathBuf>, lost: Option<&str>, outputs_gone: bool) {
+    fn cycle(&mut self, paths: BTreeSet<PathBuf>, lost: Option<&str>, outputs_gone: BTreeSet<PathBuf>) {
         let start = Instant::now();
         if let Some(why) = lost {
+            // What happened to the outputs is unknown too: each is drawn and compared again.
+            self.memo.forget_fingerprints();
             self.read_all(start, why);
             return;
         }
+        // Outputs removed are written again by the write below, or by their own.
+        let removed = self.forget_removed(&outputs_gone);
         let concerned = paths.iter().filter(|p| self.concern(p).is_some()).count();
         if concerned >= WHOLE_AT && concerned * 8 >= self.vault.notes.len() {
             self.read_all(start, &format!("{concerned} paths changed at once"));
@@ -469,8 +466,10 @@ impl State {
                 // write puts back any output that was removed too.
                 let written = self.write();
                 self.line("ticked in reminders", &written, start);
-            } else if outputs_gone {
-                self.restore_outputs(start);
+            } else if removed {
+                self.last_paths = None;
+                let written = self.write();
+                self.line("generated notes removed", &written, start);
             }
             return;
         }
@@ -488,7 +487,7 @@ impl State {
             let indices: Vec<usize> =
                 changed.iter().filter_map(|rel| notes.binary_search_by(|n| n.path.as_str().cmp(rel)).ok()).collect();
             old.files = files;
-            old.rebuild(config, notes, &indices)
+            self.memo.rebuild(old, config, notes, &indices)
         };
         if !self.vault.folded() {
             self.memo.forget();
@@ -504,7 +503,7 @@ impl State {
 
     /// True when the Reminders note holds ticks (and nothing else changed in it).
     fn has_ticks(&self) -> bool {
-        let rel = self.vault.generated_paths().reminders;
+        let rel = self.vault.reminders_path();
         matches!(write::read_generated(&self.root, &rel), Ok(Some(b)) if crate::ticks::ticked_only(&String::from_utf8_lossy(&b)).is_some())
     }
 
@@ -547,26 +546,33 @@ impl State {
         self.print_diagnostics(None);
     }
 
-    /// Writes the generated files again if one was removed: the notes, a card, the base
-    /// or the canvas.
-    fn restore_outputs(&mut self, start: Instant) {
-        let paths = self.vault.generated_paths();
-        let missing = |rel: &String| std::fs::symlink_metadata(self.root.join(rel)).is_err();
-        let notes =
-            [&paths.reminders, &paths.dashboard].into_iter().chain(paths.base.iter()).chain(paths.canvas.iter());
-        let gone_notes = notes.into_iter().any(missing);
-        let gone_cards: Vec<String> = paths.cards.iter().flatten().filter(|rel| missing(rel)).cloned().collect();
-        if !gone_notes && gone_cards.is_empty() {
-            return;
+    /// True when a generated file that removal events named (`removed`: the files, or a
+    /// folder above them) is missing: the notes, a card, the base or the canvas. A card,
+    /// the base or the canvas is drawn only when its fingerprint differs from the one
+    /// kept, so the missing ones' are forgotten and the next write puts them back.
+    fn forget_removed(&mut self, removed: &BTreeSet<PathBuf>) -> bool {
+        if removed.is_empty() {
+            return false;
         }
-        // A card is written only when its text differs from the one kept: forget the
-        // removed ones so they are written again.
-        for rel in &gone_cards {
-            self.cards.remove(rel);
+        let paths = self.memo.paths(&self.vault);
+        let rels: Vec<String> = removed.iter().filter_map(|p| scan::relative(&self.root, p)).collect();
+        let out = self.vault.config.output_dir.as_str();
+        // The output folder, a folder above it or the cards folder: any output may be gone.
+        let folder = rels.iter().any(|r| {
+            *r == paths.cards_folder
+                || r == out
+                || r.is_empty()
+                || out.strip_prefix(r.as_str()).is_some_and(|x| x.starts_with('/'))
+        });
+        let gone =
+            |rel: &&String| (folder || rels.contains(rel)) && std::fs::symlink_metadata(self.root.join(rel)).is_err();
+        let gone_notes = [&paths.reminders, &paths.dashboard].into_iter().any(|r| gone(&r));
+        let others = paths.cards.iter().flatten().chain(paths.base.iter()).chain(paths.canvas.iter());
+        let gone: Vec<&String> = others.filter(gone).collect();
+        for rel in &gone {
+            self.memo.failed(rel);
         }
-        self.last_paths = None;
-        let written = self.write();
-        self.line("generated notes removed", &written, start);
+        gone_notes || !gone.is_empty()
     }
 
     /// Brings the cache up to date for one path.

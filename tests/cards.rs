@@ -535,3 +535,74 @@ fn watch_rewrites_only_the_changed_clients_card() {
     let fresh = report(&v);
     assert_eq!(changes(&fresh), Vec::<String>::new(), "watch wrote what report would");
 }
+
+/// Watch keeps each card current through every note it draws on, not only the client's
+/// own: a person's role and birthday, an interaction note (edited, or new), a next step
+/// in another note. Each save rewrites that client's card and no other, and after the
+/// saves a fresh report finds every file as watch left it.
+#[test]
+fn watch_follows_every_note_a_card_draws_on() {
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+    let (t, v) = vault("demo");
+    let log = t.path().join("watch.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("--vault")
+        .arg(&v)
+        .args(["watch", "--today", TODAY])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let text = || std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(wait_until(Duration::from_secs(30), || text().contains("watching")), "{}", text());
+    let anna = "People/Anna Müller.md";
+    let vektor = "Interactions/2026-11-18 Vektor intro call.md";
+    let new_call = "Interactions/2026-11-21 Polar Tech check-in.md";
+    let saves: [(&str, String, &str, &str); 5] = [
+        (
+            anna,
+            read(&v, anna).replace("Head of Operations", "Chief Operating Officer"),
+            "Nordlicht GmbH",
+            "Chief Operating Officer",
+        ),
+        (anna, read(&v, anna).replace("1979-03-14", "1979-04-15"), "Nordlicht GmbH", "birthday 04-15"),
+        (
+            vektor,
+            read(&v, vektor).replace("date: 2026-11-18", "date: 2026-11-19"),
+            "Vektor Analytics",
+            "- 2026-11-19 · call",
+        ),
+        (
+            "Home.md",
+            read(&v, "Home.md") + "\n- [ ] Send [[Polar Tech]] the roadmap 📅 2026-12-04\n",
+            "Polar Tech",
+            "the roadmap",
+        ),
+        (
+            new_call,
+            "---\ntype: interaction\ndate: 2026-11-21\nclient: \"[[Polar Tech]]\"\n---\n".to_owned(),
+            "Polar Tech",
+            "- 2026-11-21 · [[Interactions/2026-11-21",
+        ),
+    ];
+    for (rel, new, client, shows) in saves {
+        let card = format!("CRM/Clients/{client} · card.md");
+        let seen = text().len();
+        write(&v, rel, &new);
+        let cycle = |l: &str| l.contains(&format!("changed ({rel}")) && l.contains(" · wrote ");
+        let met = wait_until(Duration::from_secs(30), || text()[seen..].lines().any(cycle));
+        assert!(met, "waiting for the save of {rel}:\n{}", text());
+        assert!(read(&v, &card).contains(shows), "{rel}: {card} lacks {shows:?}:\n{}", read(&v, &card));
+        // Every card written since the save is that client's.
+        let since = text()[seen..].to_owned();
+        let written: Vec<&str> = since.lines().filter(|l| l.contains(" · wrote ")).collect();
+        let cards = written.iter().map(|l| l.matches("CRM/Clients/").count()).sum::<usize>();
+        assert_eq!(cards, 1, "{rel}: one card written, {card}:\n{since}");
+        assert!(written.iter().any(|l| l.contains(&card)), "{rel}: {card} not written:\n{since}");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let fresh = report(&v);
+    assert_eq!(changes(&fresh), Vec::<String>::new(), "watch wrote what report would");
+}

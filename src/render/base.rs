@@ -27,6 +27,14 @@ pub(crate) const FORMULAS: &[(&str, &str)] = &[
     ("days_until_due", "if(next_due, ((next_due - today()) / 86400000).round())"),
 ];
 
+/// A fingerprint of what [`render`] is given: equal fingerprints, equal bytes.
+pub(crate) fn fingerprint(cards_folder: &str, soon_days: u32, lang: Lang) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut h = std::hash::DefaultHasher::new();
+    (cards_folder, soon_days, matches!(lang, Lang::Ru)).hash(&mut h);
+    h.finish()
+}
+
 /// The YAML of the base over the cards in `cards_folder`; "needs contact" reaches
 /// `soon_days` ahead, as the reminders do.
 pub(crate) fn render(cards_folder: &str, soon_days: u32, lang: Lang) -> String {

@@ -100,6 +100,25 @@ struct Group<'a> {
     people: &'a [MapPerson<'a>],
 }
 
+/// A fingerprint of everything [`render`] is given: equal fingerprints, equal bytes, so
+/// watch draws the map again only when it changes.
+pub(crate) fn fingerprint(clients: &[MapClient<'_>], companies: &[MapCompany<'_>], limit: usize, lang: Lang) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut h = std::hash::DefaultHasher::new();
+    let person = |h: &mut std::hash::DefaultHasher, p: &MapPerson<'_>| (p.path, p.role, p.moved_to).hash(h);
+    (limit, matches!(lang, Lang::Ru), clients.len()).hash(&mut h);
+    for c in clients {
+        (c.path, c.key, c.state, c.referred_by, c.people.len()).hash(&mut h);
+        c.people.iter().for_each(|p| person(&mut h, p));
+    }
+    companies.len().hash(&mut h);
+    for c in companies {
+        (c.path, c.people.len()).hash(&mut h);
+        c.people.iter().for_each(|p| person(&mut h, p));
+    }
+    h.finish()
+}
+
 /// The canvas's members (`"nodes": [...]`, `"edges": [...]`), one node or edge a line.
 pub(crate) fn render(clients: &[MapClient<'_>], companies: &[MapCompany<'_>], limit: usize, lang: Lang) -> String {
     let picked = shown(clients, limit);

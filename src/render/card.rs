@@ -5,6 +5,7 @@
 //! never "days since", so its bytes change only when the client's facts or state change.
 
 use std::fmt::Write as _;
+use std::hash::{Hash as _, Hasher as _};
 
 use chrono::NaiveDate;
 
@@ -35,7 +36,7 @@ pub(crate) struct Card<'a> {
 /// An open next step, its text with links already rewritten to full paths.
 #[derive(Debug, Clone)]
 pub(crate) struct Step<'a> {
-    pub(crate) text: String,
+    pub(crate) text: &'a str,
     pub(crate) due: Option<NaiveDate>,
     pub(crate) scheduled: Option<NaiveDate>,
     /// The note the task is in.
@@ -52,13 +53,44 @@ pub(crate) struct Entry<'a> {
     pub(crate) path: &'a str,
     /// The heading it sits under (or is), when it can be linked to.
     pub(crate) heading: Option<&'a str>,
-    /// A log line's text, as plain text.
-    pub(crate) text: Option<String>,
+    /// A log line's text as written (the card shows it as [`log_text`] makes it).
+    pub(crate) text: Option<&'a str>,
 }
 
 /// The card's properties (YAML lines, each ending in a newline) and its body.
 pub(crate) fn render(card: &Card<'_>, lang: Lang) -> (String, String) {
     (properties(card), body(card, lang))
+}
+
+/// A fingerprint of everything [`render`] reads of `card`, and of the language: two
+/// cards with the same fingerprint are the same bytes, so watch renders a card again only
+/// when its fingerprint changes. Hashes values (paths, names, dates), never ids, so it
+/// holds across rebuilds of the graph. Keep it in step with `properties` and `body`.
+pub(crate) fn fingerprint(card: &Card<'_>, lang: Lang) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    let (c, f) = (card.client, card.figures);
+    matches!(lang, Lang::Ru).hash(&mut h);
+    (&c.name, &c.path, c.tier, c.status, c.satisfaction.map(f64::to_bits)).hash(&mut h);
+    (f.state, f.last_contact, f.next_due, f.cadence).hash(&mut h);
+    (f.interactions_90d, f.interactions_365d, f.open_next_steps, f.overdue_next_steps).hash(&mut h);
+    card.company.hash(&mut h);
+    card.people.len().hash(&mut h);
+    for p in &card.people {
+        (&p.path, &p.role, p.birthday, p.left).hash(&mut h);
+    }
+    card.next_steps.len().hash(&mut h);
+    for s in &card.next_steps {
+        (s.text, s.due, s.scheduled, s.path).hash(&mut h);
+    }
+    card.feedback.len().hash(&mut h);
+    for fb in &card.feedback {
+        (&fb.path, fb.received, fb.severity).hash(&mut h);
+    }
+    card.timeline.len().hash(&mut h);
+    for e in &card.timeline {
+        (e.date, e.format, e.source, e.path, e.heading, e.text).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// A YAML double-quoted string.
@@ -163,7 +195,7 @@ fn body(card: &Card<'_>, lang: Lang) -> String {
     }
     for s in &card.next_steps {
         out.push_str("- ");
-        out.push_str(&s.text);
+        out.push_str(s.text);
         if let Some(d) = s.due.or(s.scheduled) {
             let _ = write!(out, " — {}{d}", t(lang, "due ", "срок "));
         }
@@ -227,7 +259,7 @@ fn body(card: &Card<'_>, lang: Lang) -> String {
         if e.source != Source::Note {
             let _ = write!(out, " ({})", source_word(lang, e.source));
         }
-        if let Some(text) = e.text.as_deref().filter(|t| !t.is_empty()) {
+        if let Some(text) = e.text.map(log_text).filter(|t| !t.is_empty()) {
             let _ = write!(out, " — {text}");
         }
         out.push('\n');
