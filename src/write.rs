@@ -181,9 +181,14 @@ pub(crate) const JOURNAL_MARKER: &str = "rapport: journal";
 
 /// Notes in the output folder (absolute `out_dir`, vault-relative `output_dir`) that
 /// rapport did not write: without the generated or journal marker, and not at the place
-/// of a generated note (there, [`plan`] refuses them as `generated-edited`). Cards,
-/// bases, canvases and other non-note files are not notes and pass. Sorted paths.
-pub(crate) fn foreign_notes(out_dir: &Path, output_dir: &str) -> Vec<String> {
+/// of a generated note (there, [`plan`] refuses them as `generated-edited`): the two
+/// notes' places, and `generated` (vault-relative paths, the cards'), which are not read.
+/// Bases, canvases and other non-note files are not notes and pass. Sorted paths.
+pub(crate) fn foreign_notes(
+    out_dir: &Path,
+    output_dir: &str,
+    generated: &std::collections::HashSet<&str>,
+) -> Vec<String> {
     let prefix = output_dir.rsplit('/').next().unwrap_or(output_dir);
     let mut out: Vec<String> = walkdir::WalkDir::new(out_dir)
         .follow_links(false)
@@ -192,8 +197,9 @@ pub(crate) fn foreign_notes(out_dir: &Path, output_dir: &str) -> Vec<String> {
         .flatten()
         .filter(|e| e.file_type().is_file() && crate::scan::is_note(&e.file_name().to_string_lossy()))
         .filter(|e| e.depth() > 1 || !generated_name(&e.file_name().to_string_lossy(), prefix))
-        .filter(|e| !marked(e.path()))
-        .filter_map(|e| crate::scan::relative(out_dir, e.path()).map(|r| format!("{output_dir}/{r}")))
+        .filter_map(|e| crate::scan::relative(out_dir, e.path()).map(|r| (format!("{output_dir}/{r}"), e)))
+        .filter(|(rel, e)| !generated.contains(rel.as_str()) && !marked(e.path()))
+        .map(|(rel, _)| rel)
         .collect();
     out.sort();
     out

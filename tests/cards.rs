@@ -606,3 +606,33 @@ fn watch_follows_every_note_a_card_draws_on() {
     let fresh = report(&v);
     assert_eq!(changes(&fresh), Vec::<String>::new(), "watch wrote what report would");
 }
+
+/// A note of the user's among the cards is never taken: anywhere in the cards folder it
+/// is an error naming it (exit 2) before anything is written; at a card's very place,
+/// `report` and `check` refuse it as `generated-edited`, as they do a note at the place
+/// of the two notes, and it stays as it is.
+#[test]
+fn a_users_note_among_the_cards_is_reported() {
+    let (_t, v) = vault("demo");
+    assert_eq!(code(&report(&v)), 0);
+    let dashboard = read(&v, "CRM/Dashboard.md");
+    write(&v, "CRM/Clients/My thoughts.md", "# Thoughts\n");
+    write(&v, "Clients/Newcomer.md", "---\ntype: client\n---\n");
+    for args in [&["report", "--today", TODAY][..], &["check", "--today", TODAY], &["clients"], &["due"]] {
+        let out = rapport(&v, args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("CRM/Clients/My thoughts.md"), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(read(&v, "CRM/Dashboard.md"), dashboard, "nothing written");
+    assert!(!v.join("CRM/Clients/Newcomer · card.md").exists());
+    std::fs::remove_file(v.join("CRM/Clients/My thoughts.md")).unwrap();
+    let card = "CRM/Clients/Polar Tech · card.md";
+    write(&v, card, "# Polar Tech, my way\n");
+    let out = report(&v);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("{card}:1:1: error[generated-edited]")), "{}", stderr(&out));
+    assert_eq!(read(&v, card), "# Polar Tech, my way\n");
+    assert!(v.join("CRM/Clients/Newcomer · card.md").exists(), "the other files are written");
+    let check = stdout(&rapport(&v, &["check", "--today", TODAY, "--format", "json"]));
+    assert!(check.contains(card) && check.contains("generated-edited"), "{check}");
+}

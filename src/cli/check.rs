@@ -11,8 +11,8 @@ use crate::metrics;
 use crate::write::{self, Leftover, Outcome as W};
 
 pub(super) fn run(vault_dir: &Path, today: NaiveDate, format: FormatArg, fail_on: FailOn, skip_dated: bool) -> Outcome {
-    let vault = super::load(vault_dir)?;
-    let mut diags = configured(&vault.config, findings(&vault, today)?);
+    let (vault, paths) = super::load_with_paths(vault_dir)?;
+    let mut diags = configured(&vault.config, findings(&vault, &paths, today)?);
     if skip_dated {
         diags.retain(|d| !d.code.depends_on_today());
     }
@@ -53,8 +53,13 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, format: FormatArg, fail_on
     Ok(u8::from(diags.iter().any(|d| d.severity >= threshold)))
 }
 
-/// All findings: the vault's own, date-dependent ones, and the generated notes' state.
-pub(crate) fn findings(vault: &Vault, today: NaiveDate) -> Result<Vec<Diagnostic>, crate::Error> {
+/// All findings: the vault's own, date-dependent ones, and the generated notes' state
+/// (at `paths`, the vault's output paths).
+pub(crate) fn findings(
+    vault: &Vault,
+    paths: &crate::render::Paths,
+    today: NaiveDate,
+) -> Result<Vec<Diagnostic>, crate::Error> {
     let mut diags = vault.diagnostics.clone();
     let figures = vault.figures(today);
     diags.extend(metrics::findings(&vault.graph, &figures));
@@ -63,9 +68,13 @@ pub(crate) fn findings(vault: &Vault, today: NaiveDate) -> Result<Vec<Diagnostic
         // `report` writes nothing then: no generated note is stale.
         return Ok(diags);
     }
-    let generated = vault.generate_from(&figures);
-    for g in &generated {
-        match write::plan(&vault.root, &g.rel, &g.content, false)? {
+    let generated = vault.generate_at(&figures, paths);
+    let plans: Vec<_> = {
+        use rayon::prelude::*;
+        generated.par_iter().map(|g| write::plan(&vault.root, &g.rel, &g.content, false)).collect()
+    };
+    for (g, plan) in generated.iter().zip(plans) {
+        match plan? {
             W::Unchanged => {}
             W::Refused(d) => diags.push(d),
             W::Created => diags.push(
@@ -85,8 +94,7 @@ pub(crate) fn findings(vault: &Vault, today: NaiveDate) -> Result<Vec<Diagnostic
         }
     }
     let current: std::collections::HashSet<&str> = generated.iter().map(|g| g.rel.as_str()).collect();
-    let cards = vault.generated_paths().cards_folder;
-    for l in write::leftovers(&out_dir, &vault.config.output_dir, &cards, &current) {
+    for l in write::leftovers(&out_dir, &vault.config.output_dir, &paths.cards_folder, &current) {
         diags.push(match l {
             Leftover::Removed(rel) => Diagnostic::new(
                 Code::ReportStale,

@@ -260,7 +260,34 @@ fn load(dir: &std::path::Path) -> Result<std::mem::ManuallyDrop<crate::Vault>, E
     for w in preflight::warnings(dir, &config) {
         tell(&format!("{w}\n"));
     }
-    preflight::check_output_folder(dir, &config)?;
+    preflight::check_output_folder(dir, &config, &std::collections::HashSet::new())?;
+    loaded(dir, config)
+}
+
+/// [`load`] for a command that reads every generated file itself (`report`, `check`):
+/// the output folder is checked once the vault is read, leaving out the cards at their
+/// places, which the command classifies (one that is not rapport's is refused there, as
+/// the two notes are). Returns the vault and its output paths.
+fn load_with_paths(
+    dir: &std::path::Path,
+) -> Result<(std::mem::ManuallyDrop<crate::Vault>, crate::render::Paths), Error> {
+    let config = crate::config::load(dir)?;
+    for w in preflight::warnings(dir, &config) {
+        tell(&format!("{w}\n"));
+    }
+    let use_cache = !NO_CACHE.load(std::sync::atomic::Ordering::Relaxed);
+    let vault = crate::Vault::load_with_cache(dir, config, use_cache)?;
+    let paths = vault.generated_paths();
+    let cards = paths.cards.iter().flatten().map(String::as_str).collect();
+    preflight::check_output_folder(dir, &vault.config, &cards)?;
+    for w in preflight::unused_property_warnings(&vault) {
+        tell(&format!("{w}\n"));
+    }
+    Ok((std::mem::ManuallyDrop::new(vault), paths))
+}
+
+/// The vault read with `config`, and its unused-property warnings told.
+fn loaded(dir: &std::path::Path, config: crate::Config) -> Result<std::mem::ManuallyDrop<crate::Vault>, Error> {
     let use_cache = !NO_CACHE.load(std::sync::atomic::Ordering::Relaxed);
     let vault = crate::Vault::load_with_cache(dir, config, use_cache)?;
     for w in preflight::unused_property_warnings(&vault) {

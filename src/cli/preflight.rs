@@ -2,6 +2,7 @@
 //! vault, config keys that may be typos, an output folder holding the user's notes, and,
 //! when no client is found, what was looked for.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use crate::{Config, Error, Vault, write};
@@ -49,12 +50,14 @@ pub(super) fn unused_property_warnings(vault: &Vault) -> Vec<String> {
 
 /// The error for an output folder that holds notes rapport did not write: rapport does
 /// not read its output folder, so those notes would silently drop out of the model.
-pub(super) fn check_output_folder(root: &Path, config: &Config) -> Result<(), Error> {
+/// `generated` are vault-relative paths the caller classifies itself (refusing what is
+/// not rapport's there), so they are not read here.
+pub(super) fn check_output_folder(root: &Path, config: &Config, generated: &HashSet<&str>) -> Result<(), Error> {
     let Ok(out_dir) = write::output_folder(root, &config.output_dir) else {
         // An output folder outside the vault is refused when writing, with its own message.
         return Ok(());
     };
-    let foreign = write::foreign_notes(&out_dir, &config.output_dir);
+    let foreign = write::foreign_notes(&out_dir, &config.output_dir, generated);
     if foreign.is_empty() {
         return Ok(());
     }

@@ -9,7 +9,7 @@ use crate::diagnostics::render_human;
 use crate::write::{self, Leftover, Outcome as W};
 
 pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool) -> Outcome {
-    let mut vault = super::load(vault_dir)?;
+    let (mut vault, mut paths) = super::load_with_paths(vault_dir)?;
     warn_about(&vault.diagnostics);
     if vault.graph.clients.is_empty() {
         // Empty notes would only say "all is well" about nothing.
@@ -28,30 +28,37 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
         let n = ticks.lines.len();
         super::print(&format!("{verb:>12} {n} ticked reminder(s) in {}\n", ticks.journal))?;
         if !dry_run {
-            vault = super::load(vault_dir)?;
+            (vault, paths) = super::load_with_paths(vault_dir)?;
         }
     }
     let consumed = ticks.consumed.as_ref().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()));
     let mut refused = Vec::new();
     let figures = vault.figures(today);
-    let generated = vault.generate_from(&figures);
+    let generated = vault.generate_at(&figures, &paths);
     let output_dir = &vault.config.output_dir;
     let color = color_stdout();
     let outcomes =
         write::plan_and_apply_ticked(&vault.root, &out_dir, output_dir, &generated, force, dry_run, consumed);
-    for (g, outcome) in generated.iter().zip(outcomes) {
-        let outcome = outcome?;
-        super::print(&format!("{:>12} {}\n", verb(&outcome, dry_run), g.rel))?;
-        if dry_run && matches!(outcome, W::Created | W::Updated) {
-            let now = write::current_text(&write::target(&out_dir, output_dir, &g.rel)?)?;
-            super::print(&diff(&g.rel, now.as_deref(), &g.content, color))?;
+    // One line a file (5,000 with cards): printed at once, and up to a failure if one comes.
+    let mut lines = String::new();
+    let said = (|| -> Result<(), crate::Error> {
+        for (g, outcome) in generated.iter().zip(outcomes) {
+            let outcome = outcome?;
+            lines.push_str(&format!("{:>12} {}\n", verb(&outcome, dry_run), g.rel));
+            if dry_run && matches!(outcome, W::Created | W::Updated) {
+                let now = write::current_text(&write::target(&out_dir, output_dir, &g.rel)?)?;
+                lines.push_str(&diff(&g.rel, now.as_deref(), &g.content, color));
+            }
+            if let W::Refused(d) = outcome {
+                refused.push(d);
+            }
         }
-        if let W::Refused(d) = outcome {
-            refused.push(d);
-        }
-    }
+        Ok(())
+    })();
+    super::print(&lines)?;
+    said?;
     let current: std::collections::HashSet<&str> = generated.iter().map(|g| g.rel.as_str()).collect();
-    let leftovers = write::leftovers(&out_dir, output_dir, &vault.generated_paths().cards_folder, &current);
+    let leftovers = write::leftovers(&out_dir, output_dir, &paths.cards_folder, &current);
     if !dry_run {
         write::remove_leftovers(&out_dir, output_dir, &leftovers)?;
     }

@@ -18,7 +18,7 @@ pub(super) fn run(vault_dir: &Path, debounce_ms: u64, today: Option<NaiveDate>) 
     for w in super::preflight::warnings(vault_dir, &config) {
         super::tell(&format!("{w}\n"));
     }
-    super::preflight::check_output_folder(vault_dir, &config)?;
+    super::preflight::check_output_folder(vault_dir, &config, &std::collections::HashSet::new())?;
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))

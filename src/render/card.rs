@@ -147,10 +147,19 @@ fn properties(card: &Card<'_>) -> String {
     p
 }
 
-/// Text from a user's note made safe to show in a card: no link, tag or embed of its
-/// own (the card must not add links or tags to the vault), on one line.
-fn plain(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// Appends text from a user's note made safe to show in a card: no link, tag or embed of
+/// its own (the card must not add links or tags to the vault), on one line. Most text
+/// needs no escape, and is copied whole.
+fn push_plain(out: &mut String, s: &str) {
+    let special = |b: u8| {
+        matches!(b, b'[' | b']' | b'#' | b'|' | b'^' | b'`' | b'*' | b'_' | b'<' | b'>' | b'$' | b'%' | b'=' | b'~')
+            || b == b'\n'
+            || b == b'\r'
+    };
+    if !s.bytes().any(special) {
+        out.push_str(s);
+        return;
+    }
     for ch in s.chars() {
         match ch {
             '[' | ']' | '#' | '|' | '^' | '`' | '*' | '_' | '<' | '>' | '$' | '%' | '=' | '~' => {
@@ -161,7 +170,25 @@ fn plain(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+}
+
+/// Appends a date as `YYYY-MM-DD`, as its `Display` writes it (a card holds thousands).
+fn push_date(out: &mut String, d: NaiveDate) {
+    use chrono::Datelike as _;
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        let _ = write!(out, "{d}");
+        return;
+    }
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let y = y as u32;
+    for n in [y / 1000, y / 100, y / 10, y] {
+        out.push(digit(n));
+    }
+    out.push('-');
+    out.extend([digit(m / 10), digit(m)]);
+    out.push('-');
+    out.extend([digit(day / 10), digit(day)]);
 }
 
 fn source_word(lang: Lang, s: Source) -> &'static str {
@@ -176,7 +203,9 @@ fn source_word(lang: Lang, s: Source) -> &'static str {
 fn body(card: &Card<'_>, lang: Lang) -> String {
     let (c, f) = (card.client, card.figures);
     let mut out = String::with_capacity(1024 + 96 * card.timeline.len());
-    let _ = writeln!(out, "# {}\n", plain(&c.name));
+    out.push_str("# ");
+    push_plain(&mut out, &c.name);
+    out.push_str("\n\n");
     out.push_str(t(lang, "Client note: ", "Заметка клиента: "));
     push_link(&mut out, &c.path);
     let _ = writeln!(out, " · {} · {}", word(lang, c.tier.as_str()), word(lang, c.status.as_str()));
@@ -233,7 +262,8 @@ fn body(card: &Card<'_>, lang: Lang) -> String {
         out.push_str("- ");
         push_link(&mut out, &p.path);
         if let Some(role) = &p.role {
-            let _ = write!(out, " — {}", plain(role));
+            out.push_str(" — ");
+            push_plain(&mut out, role);
         }
         if let Some(b) = p.birthday {
             let _ = write!(out, " · {}{}", t(lang, "birthday ", "день рождения "), b.format("%m-%d"));
@@ -249,18 +279,26 @@ fn body(card: &Card<'_>, lang: Lang) -> String {
     if card.timeline.is_empty() {
         let _ = writeln!(out, "{}", t(lang, "No interaction recorded yet.", "Контактов ещё не было."));
     }
+    let mut shown = String::new();
     for e in &card.timeline {
-        let _ = write!(out, "- {}", e.date);
+        out.push_str("- ");
+        push_date(&mut out, e.date);
         if let Some(fmt) = e.format {
-            let _ = write!(out, " · {}", plain(word(lang, fmt)));
+            out.push_str(" · ");
+            push_plain(&mut out, word(lang, fmt));
         }
         out.push_str(" · ");
         push_place(&mut out, e.path, e.heading);
         if e.source != Source::Note {
-            let _ = write!(out, " ({})", source_word(lang, e.source));
+            out.extend([" (", source_word(lang, e.source), ")"]);
         }
-        if let Some(text) = e.text.map(log_text).filter(|t| !t.is_empty()) {
-            let _ = write!(out, " — {text}");
+        if let Some(text) = e.text {
+            shown.clear();
+            push_shown(&mut shown, text);
+            if !shown.trim().is_empty() {
+                out.push_str(" — ");
+                push_plain(&mut out, shown.trim());
+            }
         }
         out.push('\n');
     }
@@ -272,7 +310,7 @@ fn push_place(out: &mut String, path: &str, heading: Option<&str>) {
     match heading {
         Some(h) => {
             let stem = path.strip_suffix(".md").unwrap_or(path);
-            let _ = write!(out, "[[{stem}#{h}|{} › {h}]]", name_of(path));
+            out.extend(["[[", stem, "#", h, "|", name_of(path), " › ", h, "]]"]);
         }
         None => push_link(out, path),
     }
@@ -284,10 +322,20 @@ pub(crate) fn linkable_heading(h: &str) -> bool {
     !h.is_empty() && !h.contains(['[', ']', '|', '#', '^', '\n']) && !h.contains("%%")
 }
 
-/// Turns a log line's text into what a card shows: links become their shown text, and
+/// Turns a log line's text into what a card shows (as the card's body does in place): links become their shown text, and
 /// nothing is left that Obsidian reads as a link or a tag.
-pub(crate) fn log_text(text: &str) -> String {
+#[cfg(test)]
+fn log_text(text: &str) -> String {
     let mut shown = String::with_capacity(text.len());
+    push_shown(&mut shown, text);
+    let mut out = String::with_capacity(shown.len());
+    push_plain(&mut out, shown.trim());
+    out
+}
+
+/// Appends a log line's text with each link replaced by its shown text (not yet made
+/// plain).
+fn push_shown(shown: &mut String, text: &str) {
     let mut rest = text;
     while let Some(start) = rest.find("[[") {
         shown.push_str(&rest[..start]);
@@ -307,7 +355,6 @@ pub(crate) fn log_text(text: &str) -> String {
         }
     }
     shown.push_str(rest);
-    plain(shown.trim())
 }
 
 #[cfg(test)]

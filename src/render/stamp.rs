@@ -8,9 +8,23 @@ use sha2::{Digest, Sha256};
 pub(crate) const MARKER: &str = "rapport: generated";
 /// Hash of a generated body, as written in its frontmatter.
 pub(crate) fn body_hash(body: &str) -> String {
-    let digest = Sha256::digest(body.as_bytes());
-    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
+    hash_of(&[body])
+}
+
+/// [`body_hash`] of the parts put together, without putting them together.
+fn hash_of(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+    }
+    let digest = h.finalize();
+    let mut out = String::with_capacity(7 + 32);
+    out.push_str("sha256:");
+    for b in digest.iter().take(16) {
+        out.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
+        out.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
+    }
+    out
 }
 
 /// A whole generated note: marker frontmatter, then the body.
@@ -22,8 +36,11 @@ pub(crate) fn compose(body: &str, today: chrono::NaiveDate) -> String {
 /// of the properties that follow it and of the body. No `as_of`: a card changes only
 /// when what it shows changes, not every day. `props` is YAML lines, each ending in `\n`.
 pub(crate) fn compose_with_props(props: &str, body: &str) -> String {
-    let hash = body_hash(&format!("{props}{body}"));
-    format!("---\n{MARKER}\nhash: \"{hash}\"\n{props}---\n{body}")
+    let hash = hash_of(&[props, body]);
+    let parts = ["---\n", MARKER, "\nhash: \"", &hash, "\"\n", props, "---\n", body];
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    out.extend(parts);
+    out
 }
 
 /// A generated `.base` file (YAML): the marker and the hash of the rest are YAML
