@@ -41,7 +41,12 @@ pub(crate) fn ticked_only(text: &str) -> Option<Vec<Tick>> {
         }
     }
     let hash = hash.filter(|_| marker)?;
-    let (body, ticks) = untick(&text[block.body_start..]);
+    // No ticked task at all (what watch finds after each of its own writes): no tick.
+    let body = &text[block.body_start..];
+    if ["- [x] ", "- [X] "].iter().all(|t| memchr::memmem::find(body.as_bytes(), t.as_bytes()).is_none()) {
+        return None;
+    }
+    let (body, ticks) = untick(body);
     (!ticks.is_empty() && crate::render::stamp::body_hash(&body) == hash).then_some(ticks)
 }
 

@@ -326,6 +326,7 @@ impl State {
         };
         let mut written = Vec::new();
         // Ticks first, into the journal; the journal read again before rendering.
+        let t = Instant::now();
         let ticks = self.vault.record_ticks(self.today, false).unwrap_or_else(|e| {
             self.say(&format!("error: {e}"));
             crate::Ticks::default()
@@ -334,8 +335,11 @@ impl State {
             self.reread(&ticks.journal);
             self.say(&format!("recorded {} ticked reminder(s) in {}", ticks.lines.len(), ticks.journal));
         }
+        crate::timing("ticks", t);
         let consumed = ticks.consumed.as_ref().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()));
+        let t = Instant::now();
         let figures = self.vault.figures(self.today);
+        crate::timing("metrics", t);
         let generated = self.memo.generate(&self.vault, &figures);
         let paths = self.memo.paths(&self.vault);
         let t = Instant::now();

@@ -162,13 +162,12 @@ fn reminders(
     figures: &metrics::Figures,
     paths: &Paths,
 ) -> String {
-    let inputs = Inputs::of(figures, paths);
-    if let Some((_, note)) = last.as_ref().filter(|(kept, _)| *kept == inputs) {
+    if let Some((_, note)) = last.as_ref().filter(|(kept, _)| kept.are(figures, paths)) {
         return note.clone();
     }
     let body = render_kept(&vault.graph, figures, vault.config.lang, paths, lines);
     let note = crate::render::stamp::compose(&body, figures.today);
-    *last = Some((inputs, note.clone()));
+    *last = Some((Inputs::of(figures, paths), note.clone()));
     note
 }
 
