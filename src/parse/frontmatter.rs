@@ -81,15 +81,20 @@ pub(crate) struct Block<'a> {
 
 /// Finds the frontmatter block: `---` on the first line, closed by `---` or `...`.
 pub(crate) fn split(text: &str) -> Option<Block<'_>> {
-    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if !text.starts_with("---") {
+        return None;
+    }
+    let b = text.as_bytes();
+    let first_end = memchr::memchr(b'\n', b).map_or(text.len(), |i| i + 1);
     if text[..first_end].trim_end() != "---" {
         return None;
     }
     let mut pos = first_end;
     while pos < text.len() {
-        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
-        let line = text[pos..end].trim_end();
-        if line == "---" || line == "..." {
+        let end = memchr::memchr(b'\n', &b[pos..]).map_or(text.len(), |i| pos + i + 1);
+        // Only a line that opens with a fence can be one.
+        let fence = b[pos..end].starts_with(b"---") || b[pos..end].starts_with(b"...");
+        if fence && matches!(text[pos..end].trim_end(), "---" | "...") {
             return Some(Block { yaml: &text[first_end..pos], first_line: 2, body_start: end, terminated: true });
         }
         pos = end;
@@ -283,9 +288,7 @@ mod simple {
     /// `(key, value, 0-based line)` for each property, or `None` outside the subset.
     pub(super) fn parse(yaml: &str) -> Option<Vec<(&str, Value, u32)>> {
         // Characters YAML does not allow unescaped are the YAML crate's to report.
-        if !yaml.bytes().all(|b| matches!(b, b' '..=b'~' | b'\t' | b'\n' | b'\r'))
-            && yaml.chars().any(|c| !printable(c))
-        {
+        if !printable(yaml.as_bytes()) {
             return None;
         }
         let mut out: Vec<(&str, Value, u32)> = Vec::new();
@@ -293,9 +296,18 @@ mod simple {
         let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         let mut open_list: Option<usize> = None;
         let mut item_indent: Option<usize> = None;
-        for (i, raw) in yaml.lines().enumerate() {
+        let b = yaml.as_bytes();
+        let mut pos = 0;
+        let mut next_line = 0u32;
+        // Line by line, as `str::lines` splits them.
+        while pos < yaml.len() {
+            let end = memchr::memchr(b'\n', &b[pos..]).map_or(yaml.len(), |n| pos + n);
+            let raw = &yaml[pos..end];
+            let line_no = next_line;
+            pos = end + 1;
+            next_line = next_line.checked_add(1)?;
             let line = raw.strip_suffix('\r').unwrap_or(raw);
-            if line.contains('\t') {
+            if memchr::memchr(b'\t', line.as_bytes()).is_some() {
                 return None;
             }
             let trimmed = line.trim_start();
@@ -306,10 +318,11 @@ mod simple {
                 // An item of the block list opened by the last `key:`, all at one indentation.
                 let at = open_list?;
                 let indent = line.len() - trimmed.len();
-                if *item_indent.get_or_insert(indent) != indent || item.trim().is_empty() {
+                let item = item.trim();
+                if *item_indent.get_or_insert(indent) != indent || item.is_empty() {
                     return None;
                 }
-                let value = scalar(item.trim())?;
+                let value = scalar(item)?;
                 match &mut out[at].1 {
                     Value::List(items) => items.push(value),
                     v @ Value::Null => *v = Value::List(vec![value]),
@@ -320,8 +333,12 @@ mod simple {
             if line.starts_with(' ') {
                 return None;
             }
-            let (key, rest) = line.split_once(':')?;
+            let colon = memchr::memchr(b':', line.as_bytes())?;
+            let (key, rest) = (&line[..colon], &line[colon + 1..]);
             if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+                return None;
+            }
+            if !(rest.is_empty() || rest.starts_with(' ')) {
                 return None;
             }
             // A repeated key is an error the YAML crate reports.
@@ -333,11 +350,10 @@ mod simple {
                 }
                 !seen.insert(key)
             };
-            if !(rest.is_empty() || rest.starts_with(' ')) || duplicate {
+            if duplicate {
                 return None;
             }
             let rest = rest.trim();
-            let line_no = u32::try_from(i).ok()?;
             open_list = None;
             item_indent = None;
             let value = if rest.is_empty() {
@@ -353,12 +369,31 @@ mod simple {
         Some(out)
     }
 
-    /// YAML's printable set (tab, line breaks, and no other control characters), less
-    /// what the YAML crate reads as a line break inside a line (NEL, U+2028, U+2029):
-    /// those lines are the crate's to read.
-    fn printable(c: char) -> bool {
-        matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-            && !matches!(c, '\u{FEFF}' | '\u{2028}' | '\u{2029}')
+    /// True when every character is in YAML's printable set (tab, line breaks, and no
+    /// other control characters), less what the YAML crate reads as a line break inside
+    /// a line (NEL, U+2028, U+2029): those lines are the crate's to read. One pass over
+    /// the bytes: the characters outside the set are the ASCII controls and DEL, and
+    /// the UTF-8 sequences of U+0080..=U+009F, U+2028, U+2029, U+FEFF, U+FFFE and U+FFFF.
+    fn printable(b: &[u8]) -> bool {
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+            let bad = match c {
+                b'\t' | b'\n' | b'\r' | b' '..=b'~' => false,
+                0..=0x7F => true,
+                // Lead bytes only: none of these is a continuation byte (0x80..=0xBF).
+                0xC2 => next(1) < 0xA0,
+                0xE2 => next(1) == 0x80 && matches!(next(2), 0xA8 | 0xA9),
+                0xEF => (next(1) == 0xBB && next(2) == 0xBF) || (next(1) == 0xBF && matches!(next(2), 0xBE | 0xBF)),
+                _ => false,
+            };
+            if bad {
+                return false;
+            }
+            i += 1;
+        }
+        true
     }
 
     fn flow_list(inner: &str) -> Option<Value> {
@@ -391,16 +426,41 @@ mod simple {
 
     /// A quoted or plain scalar, typed as the YAML 1.2 core schema types it.
     fn scalar(s: &str) -> Option<Value> {
+        let b = s.as_bytes();
         if let Some(body) = s.strip_prefix('"') {
             let body = body.strip_suffix('"')?;
-            return (!body.contains(['"', '\\'])).then(|| Value::Text(body.to_owned()));
+            return (!body.bytes().any(|c| c == b'"' || c == b'\\')).then(|| Value::Text(body.to_owned()));
         }
         if let Some(body) = s.strip_prefix('\'') {
             let body = body.strip_suffix('\'')?;
-            return (!body.contains('\'')).then(|| Value::Text(body.to_owned()));
+            return (!body.bytes().any(|c| c == b'\'')).then(|| Value::Text(body.to_owned()));
         }
-        let first = s.chars().next()?;
-        if "-?:,[]{}#&*!|>'\"%@`".contains(first) || s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+        let first = *b.first()?;
+        // An indicator first; `a: b`, `a #c` and `a:` (a mapping, a comment, a key).
+        let indicator = matches!(
+            first,
+            b'-' | b'?'
+                | b':'
+                | b','
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'#'
+                | b'&'
+                | b'*'
+                | b'!'
+                | b'|'
+                | b'>'
+                | b'\''
+                | b'"'
+                | b'%'
+                | b'@'
+                | b'`'
+        );
+        let mapping_or_comment = memchr::memchr2_iter(b':', b'#', b)
+            .any(|i| if b[i] == b':' { b.get(i + 1) == Some(&b' ') } else { i > 0 && b[i - 1] == b' ' });
+        if indicator || mapping_or_comment || b.last() == Some(&b':') {
             return None;
         }
         match s {
@@ -409,7 +469,7 @@ mod simple {
             "null" | "Null" | "NULL" | "~" => return Some(Value::Null),
             _ => {}
         }
-        if first.is_ascii_digit() || first == '+' || first == '.' {
+        if first.is_ascii_digit() || first == b'+' || first == b'.' {
             return number(s);
         }
         if s.eq_ignore_ascii_case(".inf") || s.eq_ignore_ascii_case(".nan") {

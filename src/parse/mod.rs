@@ -262,9 +262,45 @@ impl<'a> TextLink<'a> {
     }
 }
 
-/// The wikilinks and embeds in a plain string, in order (one regex search, no captures).
+/// The wikilinks and embeds in a plain string, in order, as [`WIKILINK_IN_TEXT`] finds
+/// them, in one pass over the bytes: `[[`, then text without brackets in which a lone
+/// `]` may stand before more such text, then `]]`; with the `!` just before, an embed.
 pub(crate) fn text_links(s: &str) -> impl Iterator<Item = TextLink<'_>> {
-    WIKILINK_IN_TEXT.find_iter(s).map(|m| TextLink::of(m.as_str()))
+    let b = s.as_bytes();
+    // Where the last link ended: the search goes on from there.
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let mut at = from;
+        while let Some(i) = memchr::memchr(b'[', b.get(at..).unwrap_or_default()).map(|i| at + i) {
+            if let Some(end) = (b.get(i + 1) == Some(&b'[')).then(|| wikilink_end(b, i)).flatten() {
+                let start = if i > from && b[i - 1] == b'!' { i - 1 } else { i };
+                from = end;
+                return Some(TextLink::of(&s[start..end]));
+            }
+            at = i + 1;
+        }
+        from = b.len();
+        None
+    })
+}
+
+/// The end of the wikilink whose `[[` is at `i`, if one is there.
+fn wikilink_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 2;
+    loop {
+        // One or more bytes that are not brackets (never part of a longer character).
+        let run = b[j.min(b.len())..].iter().take_while(|&&c| c != b'[' && c != b']').count();
+        if run == 0 {
+            return None;
+        }
+        j += run;
+        // Then `]]` ends it, a lone `]` goes on, and `[` or the end fails.
+        match (b.get(j), b.get(j + 1)) {
+            (Some(b']'), Some(b']')) => return Some(j + 2),
+            (Some(b']'), _) => j += 1,
+            _ => return None,
+        }
+    }
 }
 
 /// Links inside property values (`company: "[[Acme]]"`, lists of them), positioned at
@@ -279,16 +315,13 @@ fn property_links(note: &mut Note, text: &str, idx: &LineIndex, block: &frontmat
     for p in props.iter().filter(|p| !matches!(p.key.as_str(), "aliases" | "alias" | "tags" | "tag")) {
         let key_offset = idx.line_start(p.line as usize).max(yaml_offset);
         p.value.each_str(&mut |s| {
-            if !s.contains("[[") {
-                return;
-            }
             for m in text_links(s) {
                 let (target, anchor) = split_wikilink(m.inner);
-                let from = key_offset.max(search_from);
-                let at = text
-                    .get(from..yaml_end)
-                    .and_then(|y| y.find(m.literal).map(|i| i + from))
-                    .or_else(|| text.get(key_offset..yaml_end).and_then(|y| y.find(m.literal).map(|i| i + key_offset)));
+                let find = |from: usize| {
+                    let y = text.get(from..yaml_end)?;
+                    memchr::memmem::find(y.as_bytes(), m.literal.as_bytes()).map(|i| i + from)
+                };
+                let at = find(key_offset.max(search_from)).or_else(|| find(key_offset));
                 let (line, column) = at.map_or((p.line, 1), |o| {
                     search_from = o + 1;
                     idx.position(text, o)
@@ -393,6 +426,31 @@ mod tests {
         let n = parse_note("a.md", "---\ntags: \"#Client/Key, vip\"\naliases: Acme Corp\n---\n");
         assert_eq!(n.tags, vec!["client/key", "vip"]);
         assert_eq!(n.aliases, vec!["Acme Corp"]);
+    }
+
+    /// The one-pass reader of wikilinks in text finds what the regex finds.
+    #[test]
+    fn text_links_agree_with_the_regex() {
+        let cases = [
+            "[[a]] ![[b]] [[c]]![[d]]",
+            "[[[x]]] [[a]b]] [[a]]] [[]] [[a]",
+            "!![[a]]x[[b\n]]",
+            "[[a|b]] [[é]] [[a[b]]",
+        ];
+        for c in cases {
+            let want: Vec<&str> = WIKILINK_IN_TEXT.find_iter(c).map(|m| m.as_str()).collect();
+            assert_eq!(text_links(c).map(|l| l.literal).collect::<Vec<_>>(), want, "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn text_links_agree_with_the_regex_on_any_text(s in "([\\[\\]!|#a ]|é|\n){0,20}") {
+            let want: Vec<&str> = WIKILINK_IN_TEXT.find_iter(&s).map(|m| m.as_str()).collect();
+            let got: Vec<&str> = text_links(&s).map(|l| l.literal).collect();
+            proptest::prop_assert_eq!(got, want, "{:?}", s);
+        }
     }
 
     #[test]
