@@ -7,10 +7,11 @@
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
-use super::{Field, Link, LinkKind, LogEntry, Note, Task, TaskStatus, parse_date, split_wikilink};
+use super::inline::{BRACKET_FIELD, LINE_FIELD, TAG};
+use super::{Field, Link, LinkKind, LogEntry, Note, Task, TaskStatus, inline, parse_date, split_wikilink};
 use crate::diagnostics::LineIndex;
 
 /// The one set of Markdown options rapport reads with (Obsidian's flavour).
@@ -23,15 +24,6 @@ pub fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
 }
 
-static TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[\s(,;])#([\p{L}\p{N}\p{M}_/\-]+)").expect("valid regex"));
-static LINE_FIELD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([\p{L}\p{N}_][\p{L}\p{N}_ \-]*?)::(?:\s|$)").expect("valid regex"));
-static BRACKET_FIELD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\[(]([\p{L}\p{N}_][\p{L}\p{N}_ \-]*?)::\s*([^\]\)]*?)\s*[\])]").expect("valid regex")
-});
-static BLOCK_ID: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|\s)\^([A-Za-z0-9\-]+)\s*$").expect("valid regex"));
 static TASK_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(📅|📆|🗓|⏳|⌛|🛫|➕|✅|❌)\u{FE0F}?[\s\u{A0}]*(\d{4}-\d{2}-\d{2})").expect("valid regex")
 });
@@ -49,10 +41,107 @@ static LOG_START: LazyLock<Regex> = LazyLock::new(|| {
 struct Item {
     start: usize,
     task: Option<TaskStatus>,
+    /// The item's text, kept only while it can still be a task or a dated entry.
     text: String,
+    /// Some text (kept or not) was read.
+    has_text: bool,
+    /// Whether the text is worth keeping: unknown until its first visible character,
+    /// then only for a task or a text that opens as a custom status or a date can.
+    keep: Option<bool>,
     links: Vec<usize>,
     closed: bool,
     in_comment: bool,
+}
+
+impl Item {
+    /// Adds inline text to the item's own text.
+    fn push(&mut self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        self.has_text = true;
+        if self.keep.is_none() {
+            // The first visible character decides: a custom status opens with `[`, a
+            // dated entry with a digit or bold markers (see `finish_item`, `log_start`).
+            if let Some(c) = s.trim_start().chars().next() {
+                self.keep = Some(self.task.is_some() || c == '[' || c == '*' || c == '_' || c.is_ascii_digit());
+            }
+        }
+        if self.keep != Some(false) {
+            self.text.push_str(s);
+        }
+    }
+}
+
+/// Where a note's body may hold something the walker reads in plain text: `%%`, `::`,
+/// `#` and `^`, found in one pass. Text with none of them in its span is only kept
+/// (for items and headings), never searched.
+struct Marks {
+    at: Vec<usize>,
+    /// Index of the first mark at or after the last span asked about.
+    next: usize,
+    last_start: usize,
+}
+
+impl Marks {
+    fn scan(body: &str) -> Self {
+        let b = body.as_bytes();
+        let pair = |i: usize| b.get(i + 1) == Some(&b[i]);
+        let mut at: Vec<usize> =
+            memchr::memchr3_iter(b'#', b'^', b'%', b).filter(|&i| b[i] != b'%' || pair(i)).collect();
+        let colons = at.len();
+        at.extend(memchr::memchr_iter(b':', b).filter(|&i| pair(i)));
+        if colons > 0 && colons < at.len() {
+            at.sort_unstable();
+        }
+        Marks { at, next: 0, last_start: 0 }
+    }
+
+    /// True when a mark lies in `start..end` (offsets in the body).
+    fn any_in(&mut self, start: usize, end: usize) -> bool {
+        if start < self.last_start {
+            self.next = self.at.partition_point(|&m| m < start);
+        } else {
+            while self.at.get(self.next).is_some_and(|&m| m < start) {
+                self.next += 1;
+            }
+        }
+        self.last_start = start;
+        self.at.get(self.next).is_some_and(|&m| m < end)
+    }
+}
+
+/// Adjacent text events as one text, as pulldown-cmark's `TextMergeWithOffset` gives
+/// them, without copying: a run of the note's own bytes (nearly always) is a slice.
+struct Run {
+    start: usize,
+    end: usize,
+    /// The merged text when some part is not the note's bytes (escapes, entities).
+    owned: Option<String>,
+}
+
+impl Run {
+    /// A text event with its span in `body`: a slice of the body when borrowed from it.
+    fn of(body: &str, t: &str, start: usize, end: usize) -> Self {
+        let own = !is_slice_of(body, t, start, end);
+        Run { start, end, owned: own.then(|| t.to_owned()) }
+    }
+
+    /// Appends the next text event.
+    fn extend(&mut self, body: &str, t: &str, start: usize, end: usize) {
+        if self.owned.is_none() && start == self.end && is_slice_of(body, t, start, end) {
+            self.end = end;
+            return;
+        }
+        let owned = self.owned.get_or_insert_with(|| body.get(self.start..self.end).unwrap_or("").to_owned());
+        owned.push_str(t);
+        self.end = end;
+    }
+}
+
+/// True when `t` is the very slice `start..end` of `body` (not just equal text).
+fn is_slice_of(body: &str, t: &str, start: usize, end: usize) -> bool {
+    std::ptr::eq(t.as_ptr(), body.as_ptr().wrapping_add(start)) && t.len() == end.wrapping_sub(start)
 }
 
 struct Heading {
@@ -65,6 +154,7 @@ struct Walker<'a> {
     text: &'a str,
     idx: &'a LineIndex,
     note: &'a mut Note,
+    marks: Marks,
     code: usize,
     comment: bool,
     items: Vec<Item>,
@@ -76,10 +166,25 @@ struct Walker<'a> {
 /// Reads the body of `text` starting at byte `body_start` into `note`.
 pub(crate) fn parse_body(note: &mut Note, text: &str, body_start: usize, idx: &LineIndex) {
     let body = &text[body_start..];
-    let mut w = Walker { text, idx, note, code: 0, comment: false, items: Vec::new(), heading: None, in_link: 0 };
-    let events = TextMergeWithOffset::new(Parser::new_ext(body, options()).into_offset_iter());
-    for (event, range) in events {
-        w.event(event, range.start + body_start, range.end + body_start);
+    let marks = Marks::scan(body);
+    let mut w =
+        Walker { text, idx, note, marks, code: 0, comment: false, items: Vec::new(), heading: None, in_link: 0 };
+    let mut run: Option<Run> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let Event::Text(t) = &event {
+            match &mut run {
+                Some(r) => r.extend(body, t, range.start, range.end),
+                None => run = Some(Run::of(body, t, range.start, range.end)),
+            }
+            continue;
+        }
+        if let Some(r) = run.take() {
+            w.run(body, r, body_start);
+        }
+        w.event(event, range.start + body_start);
+    }
+    if let Some(r) = run.take() {
+        w.run(body, r, body_start);
     }
     while let Some(item) = w.items.pop() {
         w.finish_item(item);
@@ -94,12 +199,38 @@ impl Walker<'_> {
         self.idx.position(self.text, offset)
     }
 
-    fn event(&mut self, event: Event<'_>, start: usize, end: usize) {
+    /// A run of text: searched only where [`Marks`] says something may be found.
+    fn run(&mut self, body: &str, r: Run, body_start: usize) {
+        if self.code > 0 {
+            return;
+        }
+        let (start, end) = (r.start + body_start, r.end + body_start);
+        match &r.owned {
+            None => {
+                let t = body.get(r.start..r.end).unwrap_or("");
+                if self.marks.any_in(r.start, r.end) {
+                    self.text(t, start, true);
+                } else if !self.comment {
+                    self.push_inline(t);
+                }
+            }
+            Some(t) => {
+                let raw = self.text.get(start..end) == Some(t.as_str());
+                self.text(t, start, raw);
+            }
+        }
+    }
+
+    /// Any event but text (see [`Walker::run`]).
+    fn event(&mut self, event: Event<'_>, start: usize) {
         match event {
             Event::Start(tag) => self.start(tag, start),
             Event::End(tag) => self.end(tag),
-            Event::Text(t) if self.code == 0 => self.text(&t, start, end),
-            Event::Code(c) if self.code == 0 && !self.comment => self.push_inline(&format!("`{c}`")),
+            Event::Code(c) if self.code == 0 && !self.comment => {
+                self.push_inline("`");
+                self.push_inline(&c);
+                self.push_inline("`");
+            }
             Event::TaskListMarker(checked) if !self.comment => {
                 if let Some(item) = self.items.last_mut() {
                     item.task = Some(if checked { TaskStatus::Done } else { TaskStatus::Open });
@@ -122,6 +253,8 @@ impl Walker<'_> {
                     start,
                     task: None,
                     text: String::new(),
+                    has_text: false,
+                    keep: None,
                     links: Vec::new(),
                     closed: false,
                     in_comment: self.comment,
@@ -164,7 +297,7 @@ impl Walker<'_> {
     /// Ends the current item's own text: what follows belongs to nested blocks.
     fn close_item_line(&mut self) {
         if let Some(item) = self.items.last_mut() {
-            if !item.text.is_empty() || item.task.is_some() {
+            if item.has_text || item.task.is_some() {
                 item.closed = true;
             }
         }
@@ -174,15 +307,15 @@ impl Walker<'_> {
         if let Some(h) = &mut self.heading {
             h.text.push_str(s);
         } else if let Some(item) = self.items.last_mut().filter(|i| !i.closed) {
-            item.text.push_str(s);
+            item.push(s);
         }
     }
 
-    fn text(&mut self, t: &str, start: usize, end: usize) {
+    /// Text at byte `start`; `raw_matches` when it is the note's bytes from there.
+    fn text(&mut self, t: &str, start: usize, raw_matches: bool) {
         // Split on `%%`: alternate segments are Obsidian comments.
         let mut offset = start;
         let mut rest = t;
-        let raw_matches = self.text.get(start..end) == Some(t);
         loop {
             let (seg, next) = match find_pair(rest, b'%') {
                 Some(i) => (&rest[..i], Some(&rest[i + 2..])),
@@ -209,9 +342,11 @@ impl Walker<'_> {
         if self.in_link > 0 {
             return;
         }
-        if seg.contains('#') {
-            for m in TAG.captures_iter(seg) {
-                let tag = m[1].trim_end_matches(['/', '-']);
+        if memchr::memchr(b'#', seg.as_bytes()).is_some() {
+            let tags = inline::tags(seg)
+                .unwrap_or_else(|| TAG.captures_iter(seg).map(|m| m.get(1).map_or("", |g| g.as_str())).collect());
+            for tag in tags {
+                let tag = tag.trim_end_matches(['/', '-']);
                 if !tag.is_empty() && !tag.chars().all(|c| c.is_ascii_digit() || c == '/') {
                     self.note.tags.push(tag.to_lowercase());
                 }
@@ -220,10 +355,10 @@ impl Walker<'_> {
         if find_pair(seg, b':').is_some() {
             self.fields(seg, start, raw);
         }
-        if seg.contains('^') {
+        if memchr::memchr(b'^', seg.as_bytes()).is_some() {
             for line in seg.lines() {
-                if let Some(m) = BLOCK_ID.captures(line) {
-                    self.note.blocks.push(m[1].to_lowercase());
+                if let Some((_, id)) = inline::block_id(line) {
+                    self.note.blocks.push(id.to_ascii_lowercase());
                 }
             }
         }
@@ -233,10 +368,16 @@ impl Walker<'_> {
     /// `key:: value` at the start of a line (its value is the raw rest of the line).
     fn fields(&mut self, seg: &str, start: usize, raw: bool) {
         let (line, _) = self.pos(start);
-        for m in BRACKET_FIELD.captures_iter(seg) {
+        let fields = inline::bracket_fields(seg).unwrap_or_else(|| {
+            fn group<'h>(m: &regex::Captures<'h>, i: usize) -> &'h str {
+                m.get(i).map_or("", |g| g.as_str())
+            }
+            BRACKET_FIELD.captures_iter(seg).map(|m| (group(&m, 1), group(&m, 2))).collect()
+        });
+        for (key, value) in fields {
             self.note.fields.push(Field {
-                key: m[1].trim().to_lowercase(),
-                value: m[2].trim().to_owned(),
+                key: key.trim().to_lowercase(),
+                value: value.trim().to_owned(),
                 line,
                 standalone: false,
             });
@@ -256,12 +397,19 @@ impl Walker<'_> {
             .trim_start_matches("[x]")
             .trim()
             .is_empty();
-        if at_line_start {
-            if let Some(m) = LINE_FIELD.captures(seg) {
-                let value_start = start + m.get(0).map_or(0, |g| g.end());
-                let line_end = self.text[value_start..].find('\n').map_or(self.text.len(), |i| value_start + i);
+        let field = || {
+            inline::line_field(seg).unwrap_or_else(|| {
+                let m = LINE_FIELD.captures(seg)?;
+                Some((m.get(1)?.as_str(), m.get(0)?.end()))
+            })
+        };
+        if let Some((key, len)) = field().filter(|_| at_line_start) {
+            {
+                let value_start = start + len;
+                let line_end = memchr::memchr(b'\n', &self.text.as_bytes()[value_start..])
+                    .map_or(self.text.len(), |i| value_start + i);
                 self.note.fields.push(Field {
-                    key: m[1].trim().to_lowercase(),
+                    key: key.trim().to_lowercase(),
                     value: self.text[value_start..line_end].trim().to_owned(),
                     line,
                     standalone: self.items.is_empty(),
@@ -302,7 +450,7 @@ impl Walker<'_> {
         self.note.links.push(Link { target, anchor, kind, property: None, line, column });
         if let Some(h) = &mut self.heading {
             h.links.push(index);
-        } else if let Some(item) = self.items.last_mut().filter(|i| !i.closed) {
+        } else if let Some(item) = self.items.last_mut().filter(|i| !i.closed && i.keep != Some(false)) {
             item.links.push(index);
         }
     }
@@ -317,12 +465,14 @@ impl Walker<'_> {
             let section = u32::try_from(self.note.headings.len()).ok();
             self.note.log.push(LogEntry { date, format, text: rest, line, heading: true, section, links: h.links });
         }
-        let text = BLOCK_ID.replace(&text, "").trim().to_owned();
+        // Without its block id, if it ends with one.
+        let text = inline::block_id(&text).map_or(text.as_str(), |(caret, _)| &text[..caret]).trim().to_owned();
         self.note.headings.push(text);
     }
 
     fn finish_item(&mut self, item: Item) {
-        if item.in_comment {
+        // An item whose text can be neither a task nor a dated entry was never kept.
+        if item.in_comment || (item.keep == Some(false) && item.task.is_none()) {
             return;
         }
         let (line, _) = self.pos(item.start);

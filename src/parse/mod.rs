@@ -4,6 +4,7 @@
 //! line and column, and whatever could be read is kept.
 
 pub(crate) mod frontmatter;
+pub(crate) mod inline;
 pub(crate) mod markdown;
 
 use std::sync::LazyLock;
