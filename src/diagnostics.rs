@@ -287,63 +287,9 @@ fn gh_escape_prop(s: &str) -> String {
     gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Converts byte offsets in a text to 1-based (line, column-in-characters).
-///
-/// Built once per note; each lookup is a binary search over line starts. Columns are
-/// counted from the previous lookup when it was earlier on the same line, so many
-/// links on one long line cost linear, not quadratic, time.
-pub(crate) struct LineIndex {
-    starts: Vec<usize>,
-    last: std::cell::Cell<(usize, usize, u32)>,
-}
-
-impl LineIndex {
-    pub(crate) fn new(text: &str) -> Self {
-        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
-        starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts, last: std::cell::Cell::new((usize::MAX, 0, 1)) }
-    }
-
-    /// 1-based line and character column of byte `offset` in `text`.
-    pub(crate) fn position(&self, text: &str, offset: usize) -> (u32, u32) {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let (last_line, last_offset, last_col) = self.last.get();
-        let (from, col0) =
-            if last_line == line && last_offset <= offset { (last_offset, last_col) } else { (self.starts[line], 1) };
-        let col = col0.saturating_add(u32::try_from(text[from..offset].chars().count()).unwrap_or(u32::MAX));
-        self.last.set((line, offset, col));
-        (u32::try_from(line + 1).unwrap_or(u32::MAX), col)
-    }
-
-    /// Byte offset where 1-based `line` starts.
-    pub(crate) fn line_start(&self, line: usize) -> usize {
-        self.starts.get(line.saturating_sub(1)).copied().unwrap_or(0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn positions_count_characters() {
-        let text = "ab\nпривет [[x]]\n";
-        let idx = LineIndex::new(text);
-        assert_eq!(idx.position(text, 0), (1, 1));
-        assert_eq!(idx.position(text, 3), (2, 1));
-        let off = text.find("[[").unwrap();
-        assert_eq!(idx.position(text, off), (2, 8));
-        // Going back on the same line, or to an earlier line, still counts right.
-        assert_eq!(idx.position(text, 3), (2, 1));
-        assert_eq!(idx.position(text, off), (2, 8));
-        assert_eq!(idx.position(text, 1), (1, 2));
-        assert_eq!(idx.position(text, off + 2), (2, 10));
-    }
 
     #[test]
     fn codes_round_trip() {

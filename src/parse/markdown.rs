@@ -11,8 +11,8 @@ use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
 use super::inline::{BRACKET_FIELD, LINE_FIELD, TAG};
+use super::lines::Lines;
 use super::{Field, Link, LinkKind, LogEntry, Note, Task, TaskStatus, inline, parse_date, split_wikilink};
-use crate::diagnostics::LineIndex;
 
 /// The one set of Markdown options rapport reads with (Obsidian's flavour).
 pub fn options() -> Options {
@@ -152,7 +152,7 @@ struct Heading {
 
 struct Walker<'a> {
     text: &'a str,
-    idx: &'a LineIndex,
+    idx: &'a Lines<'a>,
     note: &'a mut Note,
     marks: Marks,
     code: usize,
@@ -164,7 +164,7 @@ struct Walker<'a> {
 }
 
 /// Reads the body of `text` starting at byte `body_start` into `note`.
-pub(crate) fn parse_body(note: &mut Note, text: &str, body_start: usize, idx: &LineIndex) {
+pub(crate) fn parse_body(note: &mut Note, text: &str, body_start: usize, idx: &Lines<'_>) {
     let body = &text[body_start..];
     let marks = Marks::scan(body);
     let mut w =
@@ -196,7 +196,7 @@ pub(crate) fn parse_body(note: &mut Note, text: &str, body_start: usize, idx: &L
 
 impl Walker<'_> {
     fn pos(&self, offset: usize) -> (u32, u32) {
-        self.idx.position(self.text, offset)
+        self.idx.position(offset)
     }
 
     /// A run of text: searched only where [`Marks`] says something may be found.
@@ -475,35 +475,36 @@ impl Walker<'_> {
         if item.in_comment || (item.keep == Some(false) && item.task.is_none()) {
             return;
         }
-        let (line, _) = self.pos(item.start);
         let mut status = item.task;
-        let mut text = item.text.trim().to_owned();
+        let mut text = item.text.trim();
         // Custom statuses pulldown-cmark does not know: `[-]` cancelled, `[/]` in progress…
         if status.is_none() {
             let b = text.as_bytes();
             if b.len() >= 3 && b[0] == b'[' && b[2] == b']' && (b.len() == 3 || b[3] == b' ') && b[1].is_ascii_graphic()
             {
                 status = Some(if b[1] == b'-' { TaskStatus::Cancelled } else { TaskStatus::Open });
-                text = text[3..].trim_start().to_owned();
+                text = text[3..].trim_start();
             }
         }
         if let Some(status) = status {
+            let (line, _) = self.pos(item.start);
             let raw = self.raw_item_line(item.start);
-            self.note.tasks.push(task(line, status, &text, raw.as_deref().unwrap_or(&text), item.links));
-        } else if let Some((date, format, rest)) = log_start(&text) {
+            self.note.tasks.push(task(line, status, text, raw.unwrap_or(text), item.links));
+        } else if let Some((date, format, rest)) = log_start(text) {
+            let (line, _) = self.pos(item.start);
             let section = self.note.headings.len().checked_sub(1).and_then(|i| u32::try_from(i).ok());
             self.note.log.push(LogEntry { date, format, text: rest, line, heading: false, section, links: item.links });
         }
     }
 
     /// The item's first source line after its marker and checkbox (links kept as written).
-    fn raw_item_line(&self, start: usize) -> Option<String> {
-        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+    fn raw_item_line(&self, start: usize) -> Option<&str> {
+        let line_end = memchr::memchr(b'\n', &self.text.as_bytes()[start..]).map_or(self.text.len(), |i| start + i);
         let line = self.text[start..line_end].trim_end_matches('\r').trim_start();
         let line = line.trim_start_matches(|c: char| c.is_ascii_digit());
         let line = line.strip_prefix(['-', '*', '+', '.', ')'])?.trim_start();
         let b = line.as_bytes();
-        (b.len() >= 3 && b[0] == b'[' && b[2] == b']').then(|| line[3..].trim().to_owned())
+        (b.len() >= 3 && b[0] == b'[' && b[2] == b']').then(|| line[3..].trim())
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub(crate) mod frontmatter;
 pub(crate) mod inline;
+mod lines;
 pub(crate) mod markdown;
 
 use std::sync::LazyLock;
@@ -13,8 +14,9 @@ use chrono::NaiveDate;
 use regex::Regex;
 use thin_vec::ThinVec;
 
-use crate::diagnostics::{Code, Diagnostic, LineIndex};
+use crate::diagnostics::{Code, Diagnostic};
 pub(crate) use frontmatter::{Property, Value};
+use lines::Lines;
 
 /// How a link was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -169,8 +171,7 @@ pub fn parse_bytes(path: &str, bytes: &[u8]) -> Note {
             let good = &bytes[..e.valid_up_to()];
             // Valid up to here, so this cannot fail; a fallback keeps the parser panic-free.
             let prefix = std::str::from_utf8(good).unwrap_or("");
-            let idx = LineIndex::new(prefix);
-            let (line, column) = idx.position(prefix, prefix.len());
+            let (line, column) = Lines::new(prefix).position(prefix.len());
             let diag = Diagnostic::new(
                 Code::Encoding,
                 path,
@@ -192,7 +193,7 @@ pub fn parse_bytes(path: &str, bytes: &[u8]) -> Note {
 pub fn parse_note(path: &str, text: &str) -> Note {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut note = Note { path: path.to_owned(), ..Note::default() };
-    let idx = LineIndex::new(text);
+    let idx = Lines::new(text);
     let mut body_start = 0;
     if let Some(block) = frontmatter::split(text) {
         if block.terminated {
@@ -306,7 +307,7 @@ fn wikilink_end(b: &[u8], i: usize) -> Option<usize> {
 
 /// Links inside property values (`company: "[[Acme]]"`, lists of them), positioned at
 /// their place in the YAML text.
-fn property_links(note: &mut Note, text: &str, idx: &LineIndex, block: &frontmatter::Block<'_>) {
+fn property_links(note: &mut Note, text: &str, idx: &Lines<'_>, block: &frontmatter::Block<'_>) {
     let yaml_end = block.body_start.min(text.len());
     // The YAML starts after the opening `---` line.
     let yaml_offset = text.find('\n').map_or(text.len(), |i| i + 1);
@@ -325,7 +326,7 @@ fn property_links(note: &mut Note, text: &str, idx: &LineIndex, block: &frontmat
                 let at = find(key_offset.max(search_from)).or_else(|| find(key_offset));
                 let (line, column) = at.map_or((p.line, 1), |o| {
                     search_from = o + 1;
-                    idx.position(text, o)
+                    idx.position(o)
                 });
                 links.push(Link {
                     target,
@@ -351,9 +352,22 @@ pub(crate) struct WikiParts<'a> {
 
 impl<'a> WikiParts<'a> {
     pub(crate) fn of(inner: &'a str) -> Self {
-        let (dest, shown) = inner.split_once('|').map_or((inner, None), |(d, s)| (d, Some(s)));
+        // The first `|`, and the first `#` before it, in one pass (both ASCII: the
+        // splits fall between characters).
+        let (mut bar, mut hash) = (None, None);
+        for (i, c) in inner.bytes().enumerate() {
+            if c == b'|' {
+                bar = Some(i);
+                break;
+            }
+            if c == b'#' && hash.is_none() {
+                hash = Some(i);
+            }
+        }
+        let (dest, shown) = bar.map_or((inner, None), |i| (&inner[..i], Some(&inner[i + 1..])));
         let dest = dest.strip_suffix('\\').unwrap_or(dest);
-        let (target, anchor) = dest.split_once('#').map_or((dest, None), |(t, a)| (t, Some(a)));
+        let (target, anchor) =
+            hash.filter(|&i| i < dest.len()).map_or((dest, None), |i| (&dest[..i], Some(&dest[i + 1..])));
         WikiParts { dest, target, anchor, shown }
     }
 }
@@ -381,7 +395,10 @@ pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
     if b[4] != b'-' || b[7] != b'-' || !head.bytes().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit()) {
         return None;
     }
-    NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
+    // Four, two and two ASCII digits: what `%Y-%m-%d` reads, without a format parser.
+    let number = |digits: &[u8]| digits.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'));
+    let year = i32::try_from(number(&b[..4])).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&b[5..7]), number(&b[8..10]))
 }
 
 #[cfg(test)]
@@ -404,6 +421,15 @@ mod tests {
         assert_eq!(parse_date("2026-1-02"), None);
         assert_eq!(parse_date("2026-11-201"), None);
         assert_eq!(parse_date("ноябрь"), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Dates read without a format parser are the ones chrono's `%Y-%m-%d` reads.
+        #[test]
+        fn dates_agree_with_chrono(s in "[0-9]{4}-[0-3][0-9]-[0-3][0-9]") {
+            proptest::prop_assert_eq!(parse_date(&s), NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok(), "{}", s);
+        }
     }
 
     #[test]
