@@ -424,7 +424,14 @@ fn removed_generated_notes_are_written_again() {
         wait_for(&format!("{} again", gone.display()), || gone.exists());
     }
     assert_eq!(std::fs::read(&card).unwrap(), card_text, "the card came back as it was");
-    std::fs::remove_dir_all(v.join("CRM")).unwrap();
+    // Watch may start putting files back while the folder is being removed (its removal
+    // then fails with "directory not empty"): delete it again, as a person would.
+    let crm = v.join("CRM");
+    let deleted = wait_until(Duration::from_secs(15), || match std::fs::remove_dir_all(&crm) {
+        Ok(()) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+    });
+    assert!(deleted, "the output folder could not be deleted");
     wait_for("both notes again", || v.join("CRM/Dashboard.md").exists() && v.join("CRM/Reminders.md").exists());
     w.settle();
     assert_eq!(read(&v, "CRM/Reminders.md"), reminders);
