@@ -79,6 +79,12 @@ impl<'a> Lines<'a> {
             }
             current += 1;
         }
+        // Keep the place: the next line asked for is counted from here, not from the
+        // last position (20,000 properties and no link would be quadratic).
+        if current > at.line as usize {
+            let line = u32::try_from(current).unwrap_or(u32::MAX);
+            self.at.set(Place { offset: from, line, column: 1, line_start: from });
+        }
         from
     }
 }
@@ -122,6 +128,25 @@ mod tests {
                 let column = 1 + text[start..at].chars().count();
                 proptest::prop_assert_eq!(idx.position(o), (line as u32, column as u32));
                 proptest::prop_assert_eq!(idx.line_start(line), start);
+            }
+        }
+
+        /// Line starts asked in any order, between positions, are the counted ones.
+        #[test]
+        fn line_starts_in_any_order(text in "(a|é|\n|🙂){0,30}", asks in proptest::collection::vec((0usize..40, 0usize..12), 1..12)) {
+            let idx = Lines::new(&text);
+            let starts: Vec<usize> =
+                std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+            for (o, line) in asks {
+                idx.position(o);
+                let want = if line == 0 { 0 } else { starts.get(line - 1).copied().unwrap_or(0) };
+                proptest::prop_assert_eq!(idx.line_start(line), want, "line {}", line);
+                let o = o.min(text.len());
+                if text.is_char_boundary(o) {
+                    let l = 1 + text[..o].matches('\n').count();
+                    let c = 1 + text[starts[l - 1]..o].chars().count();
+                    proptest::prop_assert_eq!(idx.position(o), (l as u32, c as u32));
+                }
             }
         }
     }
