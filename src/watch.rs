@@ -61,6 +61,10 @@ struct State {
     log: Box<dyn Write + Send>,
     /// The output paths when leftovers were last looked for.
     last_paths: Option<Arc<crate::render::Paths>>,
+    /// The Reminders note may hold ticks not yet recorded: set at the start, after lost
+    /// events and by any event on the note (ours included); a write looks for ticks only
+    /// then, instead of reading the whole note on every save.
+    ticks_pending: bool,
 }
 
 /// Runs the watch loop with the given clock, stop flag and log.
@@ -98,6 +102,7 @@ pub fn run_with(vault_dir: &Path, opts: Options) -> Result<(), Error> {
         today: (opts.today)(),
         log: opts.log,
         last_paths: None,
+        ticks_pending: true,
     };
     // Temporary files a killed run left behind (never another running writer's).
     if let Ok(out_dir) = write::output_folder(&state.root, &state.vault.config.output_dir) {
@@ -325,12 +330,18 @@ impl State {
             }
         };
         let mut written = Vec::new();
-        // Ticks first, into the journal; the journal read again before rendering.
+        // Ticks first, into the journal; the journal read again before rendering. A tick
+        // saved after this look is refused by the write (the note is no longer what was
+        // rendered from) and its event brings the next cycle, which records it.
         let t = Instant::now();
-        let ticks = self.vault.record_ticks(self.today, false).unwrap_or_else(|e| {
-            self.say(&format!("error: {e}"));
+        let ticks = if std::mem::take(&mut self.ticks_pending) {
+            self.vault.record_ticks(self.today, false).unwrap_or_else(|e| {
+                self.say(&format!("error: {e}"));
+                crate::Ticks::default()
+            })
+        } else {
             crate::Ticks::default()
-        });
+        };
         if !ticks.lines.is_empty() {
             self.reread(&ticks.journal);
             self.say(&format!("recorded {} ticked reminder(s) in {}", ticks.lines.len(), ticks.journal));
@@ -413,6 +424,7 @@ impl State {
             return;
         }
         let ticked = paths.iter().any(|p| matches!(self.concern(p), Some(Concern::Ticks)));
+        self.ticks_pending |= ticked;
         let mut config_changed = false;
         let mut changed: BTreeSet<String> = BTreeSet::new();
         let mut structural = false;
@@ -526,6 +538,7 @@ impl State {
 
     /// Reads the whole vault again, as `report` does, rebuilds and writes.
     fn read_all(&mut self, start: Instant, why: &str) {
+        self.ticks_pending = true;
         let config = match config::load(&self.root) {
             Ok(c) => c,
             Err(e) => {
