@@ -489,21 +489,25 @@ fn canvas_follows_json_canvas() {
     assert_eq!(referred, by_referral);
 }
 
+/// Starts `rapport watch` on `v` for the test day, its log going to `log`.
+fn start_watch(v: &std::path::Path, log: &std::path::Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("--vault")
+        .arg(v)
+        .args(["watch", "--today", TODAY])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap()
+}
+
 /// A save rewrites only the card of the client it changed.
 #[test]
 fn watch_rewrites_only_the_changed_clients_card() {
-    use std::process::{Command, Stdio};
     use std::time::Duration;
     let (t, v) = vault("demo");
     let log = t.path().join("watch.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("--vault")
-        .arg(&v)
-        .args(["watch", "--today", TODAY])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let mut child = start_watch(&v, &log);
     let wait = |what: &str, cond: &dyn Fn(&str) -> bool| {
         let mut text = String::new();
         let met = wait_until(Duration::from_secs(30), || {
@@ -542,18 +546,10 @@ fn watch_rewrites_only_the_changed_clients_card() {
 /// saves a fresh report finds every file as watch left it.
 #[test]
 fn watch_follows_every_note_a_card_draws_on() {
-    use std::process::{Command, Stdio};
     use std::time::Duration;
     let (t, v) = vault("demo");
     let log = t.path().join("watch.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("--vault")
-        .arg(&v)
-        .args(["watch", "--today", TODAY])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let mut child = start_watch(&v, &log);
     let text = || std::fs::read_to_string(&log).unwrap_or_default();
     assert!(wait_until(Duration::from_secs(30), || text().contains("watching")), "{}", text());
     let anna = "People/Anna Müller.md";
