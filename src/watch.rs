@@ -336,6 +336,8 @@ impl State {
         let t = Instant::now();
         let ticks = if std::mem::take(&mut self.ticks_pending) {
             self.vault.record_ticks(self.today, false).unwrap_or_else(|e| {
+                // Not recorded: the ticks are still in the note, look again next time.
+                self.ticks_pending = true;
                 self.say(&format!("error: {e}"));
                 crate::Ticks::default()
             })
