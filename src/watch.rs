@@ -269,9 +269,7 @@ impl State {
         let out = self.vault.config.output_dir.as_str();
         // The output folder, a folder above it, or anything in it (notes, cards, the
         // base, the canvas).
-        rel == out
-            || out.strip_prefix(rel.as_str()).is_some_and(|r| r.starts_with('/'))
-            || rel.strip_prefix(out).is_some_and(|r| r.starts_with('/'))
+        at_or_above(&rel, out) || rel.strip_prefix(out).is_some_and(|r| r.starts_with('/'))
     }
 
     /// True when a folder above `rel` (below the vault) is a symlink: the scan does not
@@ -577,12 +575,7 @@ impl State {
         let rels: Vec<String> = removed.iter().filter_map(|p| scan::relative(&self.root, p)).collect();
         let out = self.vault.config.output_dir.as_str();
         // The output folder, a folder above it or the cards folder: any output may be gone.
-        let folder = rels.iter().any(|r| {
-            *r == paths.cards_folder
-                || r == out
-                || r.is_empty()
-                || out.strip_prefix(r.as_str()).is_some_and(|x| x.starts_with('/'))
-        });
+        let folder = rels.iter().any(|r| *r == paths.cards_folder || r.is_empty() || at_or_above(r, out));
         let gone =
             |rel: &&String| (folder || rels.contains(rel)) && std::fs::symlink_metadata(self.root.join(rel)).is_err();
         let gone_notes = [&paths.reminders, &paths.dashboard].into_iter().any(|r| gone(&r));
@@ -625,6 +618,12 @@ impl State {
         // Gone, or now a symlink (not followed): forget it and anything below it.
         remove_under(notes, files, rel, |_| false)
     }
+}
+
+/// True when `rel` (vault-relative) is the output folder `out` or a folder above it: its
+/// removal may take generated files with it.
+fn at_or_above(rel: &str, out: &str) -> bool {
+    rel == out || out.strip_prefix(rel).is_some_and(|r| r.starts_with('/'))
 }
 
 /// What refreshing a path did to the cache.
