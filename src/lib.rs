@@ -374,22 +374,26 @@ impl Vault {
     /// [`Vault::generate_from`] at `paths` (the vault's [`Vault::generated_paths`]).
     pub(crate) fn generate_at(&self, figures: &metrics::Figures, paths: &render::Paths) -> Vec<Generated> {
         let others = || self.sources().other_outputs(figures, paths);
-        self.generate_with(figures, paths, |paths| self.reminders_note(figures, paths), others)
+        self.generate_with(
+            paths,
+            |paths| self.reminders_note(figures, paths),
+            |paths| self.dashboard_note(figures, paths),
+            others,
+        )
     }
 
-    /// Renders both generated notes, the reminders note by `reminders`, and the other
-    /// outputs by `others` (watch mode passes ones that reuse what it kept).
+    /// Renders both generated notes, by `reminders` and `dashboard`, and the other outputs
+    /// by `others` (watch mode passes ones that reuse what it kept).
     pub(crate) fn generate_with(
         &self,
-        figures: &metrics::Figures,
         paths: &render::Paths,
         reminders: impl FnOnce(&render::Paths) -> String + Send,
+        dashboard: impl FnOnce(&render::Paths) -> String + Send,
         others: impl FnOnce() -> Vec<Generated> + Send,
     ) -> Vec<Generated> {
         let t = std::time::Instant::now();
         // Side by side: each is parallel inside, but its assembly and hashing are not.
-        let ((r, d), others) =
-            rayon::join(|| rayon::join(|| reminders(paths), || self.dashboard_note(figures, paths)), others);
+        let ((r, d), others) = rayon::join(|| rayon::join(|| reminders(paths), || dashboard(paths)), others);
         let mut out = vec![
             Generated { rel: paths.reminders.clone(), content: r },
             Generated { rel: paths.dashboard.clone(), content: d },

@@ -8,7 +8,7 @@ use super::i18n::{Noun, count, decimal, t, word};
 use super::{Cell, Paths, cadence_text, cell, link};
 use crate::metrics::{ClientFigures, Figures, Portfolio, Reminder};
 use crate::model::Graph;
-use crate::vocab::{Lang, State};
+use crate::vocab::{Lang, State, Status, Tier};
 
 fn pct(a: usize, b: usize) -> String {
     if b == 0 { "—".into() } else { format!("{}%", (a as f64 * 100.0 / b as f64).round()) }
@@ -27,14 +27,63 @@ fn num(n: f64) -> String {
     if whole < 0 { format!("-{out}") } else { out }
 }
 
+/// Client rows already written, each with what it was written from. Watch mode keeps
+/// them across saves: a row is written again only when its client's figures, fields or
+/// card changed, and the others are copied. Rows are found by client index and compared
+/// by value, so a rebuild that moves indices costs a render, never a wrong row.
+#[derive(Debug, Default)]
+pub(crate) struct Rows {
+    lang: Option<Lang>,
+    kept: Vec<Option<(RowKey, Box<str>)>>,
+}
+
+/// Everything one client row shows.
+#[derive(Debug, Clone, PartialEq)]
+struct RowKey {
+    figures: ClientFigures,
+    path: String,
+    tier: Tier,
+    status: Status,
+    satisfaction: Option<f64>,
+    value: Option<f64>,
+    card: Option<String>,
+}
+
+impl RowKey {
+    fn is(&self, g: &Graph, f: &ClientFigures, card: Option<&str>) -> bool {
+        let c = &g.clients[f.client];
+        self.figures == *f
+            && self.path == c.path
+            && self.tier == c.tier
+            && self.status == c.status
+            && same_number(self.satisfaction, c.satisfaction)
+            && same_number(self.value, c.value)
+            && self.card.as_deref() == card
+    }
+}
+
+/// Equal to the bit, so that a value written as `NaN` is the same value next time.
+fn same_number(a: Option<f64>, b: Option<f64>) -> bool {
+    a.map(f64::to_bits) == b.map(f64::to_bits)
+}
+
 /// The body of the dashboard note (no frontmatter).
 pub(crate) fn render(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) -> String {
+    render_kept(g, figures, lang, paths, &mut Rows::default())
+}
+
+/// [`render`], taking each client row from `rows` when what it shows is unchanged, and
+/// keeping this render's rows there.
+pub(crate) fn render_kept(g: &Graph, figures: &Figures, lang: Lang, paths: &Paths, rows: &mut Rows) -> String {
+    if rows.lang != Some(lang) {
+        *rows = Rows { lang: Some(lang), kept: Vec::new() };
+    }
     let mut out = String::new();
     let _ = writeln!(out, "# {} · {}\n", t(lang, "Client dashboard", "Клиенты: сводка"), figures.today);
     attention(&mut out, g, figures, lang, &paths.reminders);
     views(&mut out, lang, paths);
     portfolio(&mut out, g, &figures.portfolio, lang);
-    clients(&mut out, g, figures, lang, paths);
+    clients(&mut out, g, figures, lang, paths, rows);
     per_month(&mut out, &figures.portfolio, lang);
     formats(&mut out, &figures.portfolio, lang);
     out
@@ -131,7 +180,7 @@ fn portfolio(out: &mut String, g: &Graph, p: &Portfolio, lang: Lang) {
 }
 
 /// One row per client, most urgent state first.
-fn clients(out: &mut String, g: &Graph, figures: &Figures, lang: Lang, paths: &Paths) {
+fn clients(out: &mut String, g: &Graph, figures: &Figures, lang: Lang, paths: &Paths, rows: &mut Rows) {
     let _ = writeln!(out, "## {}\n", t(lang, "Clients", "Клиенты"));
     let head = match lang {
         Lang::En => {
@@ -144,19 +193,39 @@ fn clients(out: &mut String, g: &Graph, figures: &Figures, lang: Lang, paths: &P
     let _ = writeln!(out, "{head}\n|---|---|---|---|---|---:|---|---|---:|---:|---:|---|---|---|---:|---:|---:|");
     let mut order: Vec<_> = figures.clients.iter().collect();
     order.sort_by(|a, b| (a.state, &g.clients[a.client].path).cmp(&(b.state, &g.clients[b.client].path)));
-    let parts: Vec<String> = order
-        .par_chunks(256)
-        .map(|chunk| {
-            let mut part = String::with_capacity(chunk.len() * 256);
-            for f in chunk {
-                client_row(&mut part, g, f, lang, paths.cards.get(f.client).and_then(Option::as_deref));
-            }
-            part
+    rows.kept.resize_with(g.clients.len(), || None);
+    let card = |f: &ClientFigures| paths.cards.get(f.client).and_then(Option::as_deref);
+    // Rows to write again: those whose client shows something else than last time.
+    let stale: Vec<&ClientFigures> = figures
+        .clients
+        .iter()
+        .filter(|f| !matches!(&rows.kept[f.client], Some((key, _)) if key.is(g, f, card(f))))
+        .collect();
+    let fresh: Vec<(usize, RowKey, Box<str>)> = stale
+        .par_iter()
+        .map(|f| {
+            let c = &g.clients[f.client];
+            let mut row = String::with_capacity(256);
+            client_row(&mut row, g, f, lang, card(f));
+            let key = RowKey {
+                figures: (*f).clone(),
+                path: c.path.clone(),
+                tier: c.tier,
+                status: c.status,
+                satisfaction: c.satisfaction,
+                value: c.value,
+                card: card(f).map(str::to_owned),
+            };
+            (f.client, key, row.into_boxed_str())
         })
         .collect();
-    out.reserve(parts.iter().map(String::len).sum::<usize>() + 1);
-    for p in parts {
-        out.push_str(&p);
+    for (client, key, row) in fresh {
+        rows.kept[client] = Some((key, row));
+    }
+    let row = |f: &ClientFigures| rows.kept[f.client].as_ref().map_or("", |(_, row)| row);
+    out.reserve(order.iter().map(|f| row(f).len()).sum::<usize>() + 1);
+    for f in order {
+        out.push_str(row(f));
     }
     out.push('\n');
 }
@@ -276,5 +345,62 @@ fn views(out: &mut String, lang: Lang, links: &Paths) {
     }
     if !parts.is_empty() {
         let _ = writeln!(out, "{}: {}\n", t(lang, "Open in Obsidian", "Открыть в Obsidian"), parts.join(" · "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Fixture;
+
+    fn paths(cards: Vec<Option<String>>) -> Paths {
+        Paths {
+            reminders: "CRM/Reminders.md".into(),
+            dashboard: "CRM/Dashboard.md".into(),
+            cards_folder: "CRM/Clients".into(),
+            cards,
+            base: None,
+            canvas: None,
+        }
+    }
+
+    /// A row kept from an earlier render is used only when everything it shows is the
+    /// same: each case changes one thing a row shows and no figure.
+    #[test]
+    fn kept_rows_are_written_again_when_what_they_show_changes() {
+        let beta = "---\ntype: client\n---\n- 2026-10-01 email\n";
+        let card = || vec![Some("CRM/Clients/Acme · card.md".to_owned()), None];
+        // Each case changes one thing from the one before.
+        let acme = |tier: &str, satisfaction: u8, value: u32, status: &str| {
+            format!(
+                "---\ntype: client\ncadence: monthly\ntier: {tier}\nsatisfaction: {satisfaction}\nvalue: {value}\n{status}---\n- 2026-11-01 call\n"
+            )
+        };
+        let paused = "status: paused\npaused_until: 2026-01-01\n";
+        let cases: &[(&str, String, Vec<Option<String>>, Lang)] = &[
+            ("Acme.md", acme("key", 8, 1200, ""), card(), Lang::En),
+            ("Acme.md", acme("supporting", 8, 1200, ""), card(), Lang::En),
+            ("Acme.md", acme("supporting", 9, 1200, ""), card(), Lang::En),
+            ("Acme.md", acme("supporting", 9, 1300, ""), card(), Lang::En),
+            ("Acme.md", acme("supporting", 9, 1300, paused), card(), Lang::En),
+            ("Acme.md", acme("supporting", 9, 1300, paused), vec![None, None], Lang::En),
+            ("Acme.md", acme("supporting", 9, 1300, paused), card(), Lang::En),
+            ("Acme.md", acme("supporting", 9, 1300, paused), card(), Lang::Ru),
+            // Renamed: the same figures under another path.
+            ("Acme Ltd.md", acme("supporting", 9, 1300, paused), card(), Lang::Ru),
+        ];
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let config = crate::Config::default();
+        let mut rows = Rows::default();
+        let mut last = None;
+        for (path, text, cards, lang) in cases {
+            let (g, _) = Fixture::new(&[(path, text), ("Beta.md", beta)]).build(&config);
+            let figures = crate::metrics::compute(&g, &config, today);
+            let paths = paths(cards.clone());
+            let kept = render_kept(&g, &figures, *lang, &paths, &mut rows);
+            assert_eq!(kept, render(&g, &figures, *lang, &paths), "{path}: {text:?} {cards:?} {lang:?}");
+            assert_ne!(last.as_ref(), Some(&kept), "{path}: {text:?}: the case changes the dashboard");
+            last = Some(kept);
+        }
     }
 }

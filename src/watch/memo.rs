@@ -18,6 +18,7 @@ use crate::model::ClientId;
 use crate::outputs::{Fingerprint, clients_drawing_on};
 use crate::parse::Note;
 use crate::render::Paths;
+use crate::render::dashboard::Rows;
 use crate::render::reminders::{Inputs, Lines, render_kept};
 use crate::{Generated, Vault, metrics};
 
@@ -28,6 +29,8 @@ pub(crate) struct Memo {
     /// The last reminders note, and what it was rendered from.
     last: Option<(Inputs, String)>,
     lines: Lines,
+    /// The dashboard's client rows, with what each was written from.
+    rows: Rows,
     /// Each card's, the base's and the canvas's fingerprint as written or found on disk, by
     /// path.
     kept: HashMap<String, Fingerprint>,
@@ -83,8 +86,13 @@ impl Memo {
                 })
                 .collect()
         };
-        let (last, lines) = (&mut self.last, &mut self.lines);
-        let out = vault.generate_with(figures, &paths, |paths| reminders(last, lines, vault, figures, paths), others);
+        let (last, lines, rows) = (&mut self.last, &mut self.lines, &mut self.rows);
+        let out = vault.generate_with(
+            &paths,
+            |paths| reminders(last, lines, vault, figures, paths),
+            |paths| dashboard(rows, vault, figures, paths),
+            others,
+        );
         self.drawn = drawn.into_iter().collect();
         out
     }
@@ -151,6 +159,12 @@ impl Memo {
     pub(crate) fn retain(&mut self, keep: impl Fn(&str) -> bool) {
         self.kept.retain(|rel, _| keep(rel));
     }
+}
+
+/// The composed dashboard for `figures`, with the client rows of `rows` that are unchanged.
+fn dashboard(rows: &mut Rows, vault: &Vault, figures: &metrics::Figures, paths: &Paths) -> String {
+    let body = crate::render::dashboard::render_kept(&vault.graph, figures, vault.config.lang, paths, rows);
+    crate::render::stamp::compose(&body, figures.today)
 }
 
 /// The composed reminders note for `figures`, the last one when what it is drawn from is
