@@ -3,6 +3,7 @@
 //! Pure functions: no I/O, no clock. `today` is always a parameter.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, Days, NaiveDate};
 use rayon::prelude::*;
@@ -93,7 +94,7 @@ pub enum Reminder {
     /// Time to hear from a client again, by its cadence.
     Contact { client: ClientId, cadence: Cadence, last_contact: Option<NaiveDate> },
     /// An open task of a client's, in note `note` at `line`.
-    NextStep { client: ClientId, note: NoteId, path: String, line: u32, text: TaskText },
+    NextStep { client: ClientId, note: NoteId, path: Arc<str>, line: u32, text: Arc<TaskText> },
     /// Feedback waiting past its answer deadline; `escalate` for high severity.
     Feedback { client: Option<ClientId>, note: NoteId, path: String, escalate: bool },
     /// A person's birthday (`person` indexes the graph's people).
@@ -188,7 +189,8 @@ impl Due {
             Reminder::Contact { client, .. }
             | Reminder::Anniversary { client, .. }
             | Reminder::AfterProject { client, .. } => &g.clients[*client].path,
-            Reminder::NextStep { path, .. } | Reminder::Feedback { path, .. } => path,
+            Reminder::NextStep { path, .. } => path,
+            Reminder::Feedback { path, .. } => path,
             Reminder::Birthday { person, .. } | Reminder::MovedOn { person, .. } => &g.people[*person].path,
         }
     }
@@ -336,7 +338,14 @@ pub(crate) fn client_figures(g: &Graph, config: &Config, today: NaiveDate) -> Ve
                 }
                 _ => None,
             };
-            let mut formats: Vec<&str> = past.iter().filter_map(|i| i.format.as_deref()).collect();
+            // Usually a few distinct formats among many interactions: kept unique as they
+            // come, and sorted with the rest only past a handful.
+            let mut formats: Vec<&str> = Vec::new();
+            for f in past.iter().filter_map(|i| i.format.as_deref()) {
+                if formats.len() > 16 || !formats.contains(&f) {
+                    formats.push(f);
+                }
+            }
             formats.sort_unstable();
             formats.dedup();
             let formats = formats.into_iter().map(str::to_owned).collect();
@@ -527,15 +536,18 @@ pub(crate) fn portfolio(g: &Graph, today: NaiveDate, figures: &[ClientFigures]) 
     let months: Vec<NaiveDate> =
         (0..12).rev().filter_map(|k| this_month.checked_sub_months(chrono::Months::new(k))).collect();
     p.per_month = months.iter().map(|&m| (m, 0)).collect();
+    // Counted by the text first: a hash per interaction rather than a walk down the map.
+    let mut formats: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     for i in g.interactions.iter().filter(|i| i.date <= today) {
         let m = i.date.with_day(1).unwrap_or(i.date);
         if let Some(slot) = p.per_month.iter_mut().find(|(d, _)| *d == m) {
             slot.1 += 1;
         }
         if i.date > year_ago {
-            tally(&mut p.formats, i.format.as_deref().unwrap_or(UNSPECIFIED));
+            *formats.entry(i.format.as_deref().unwrap_or(UNSPECIFIED)).or_default() += 1;
         }
     }
+    p.formats = formats.into_iter().map(|(f, n)| (f.to_owned(), n)).collect();
     p
 }
 
@@ -578,7 +590,7 @@ pub(crate) fn findings(g: &Graph, figures: &Figures) -> Vec<Diagnostic> {
                 (Code::ContactOverdue, c.path.as_str(), 1, msg)
             }
             Reminder::NextStep { path, line, text, .. } => {
-                (Code::NextStepOverdue, path.as_str(), *line, format!("next step is {late} days overdue: {}", text.raw))
+                (Code::NextStepOverdue, &**path, *line, format!("next step is {late} days overdue: {}", text.raw))
             }
             Reminder::Feedback { path, escalate, .. } => {
                 let esc = if *escalate { "; high severity: escalate" } else { "" };

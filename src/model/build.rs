@@ -439,12 +439,13 @@ impl OneNote<'_> {
             let mut owners = self.linked(None, &mut task.links.iter().copied());
             owners.extend(own);
             let owners = sorted_unique(owners);
-            let text = relink::task_text(self.b.notes, self.b.index, id, &task.text);
+            let text = std::sync::Arc::new(relink::task_text(self.b.notes, self.b.index, id, &task.text));
+            let path: std::sync::Arc<str> = note.path.as_str().into();
             for client in owners {
                 f.next_steps.push(NextStep {
                     client,
                     note: id,
-                    path: note.path.clone(),
+                    path: path.clone(),
                     line: task.line,
                     text: text.clone(),
                     due: task.due,
@@ -518,7 +519,7 @@ mod tests {
         ]);
         let (g, _) = fx.build(&Config::default());
         let steps: Vec<(ClientId, &str, &str)> =
-            g.next_steps.iter().map(|s| (s.client, s.path.as_str(), s.text.markdown())).collect();
+            g.next_steps.iter().map(|s| (s.client, &*s.path, s.text.markdown())).collect();
         assert_eq!(
             steps,
             [

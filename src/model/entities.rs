@@ -1,5 +1,7 @@
 //! Model stage, entities: what the client graph holds.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use super::TaskText;
@@ -84,9 +86,10 @@ pub struct Feedback {
 pub struct NextStep {
     pub client: ClientId,
     pub note: NoteId,
-    pub path: String,
+    /// Shared with each reminder made of it: a large vault has thousands.
+    pub path: Arc<str>,
     pub line: u32,
-    pub text: TaskText,
+    pub text: Arc<TaskText>,
     pub due: Option<NaiveDate>,
     pub scheduled: Option<NaiveDate>,
 }
