@@ -10,6 +10,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::metrics::Figures;
@@ -231,8 +232,8 @@ impl Sources<'_> {
     }
 
     /// People by the note of their company, in path order.
-    fn people_by_company(&self) -> HashMap<NoteId, Vec<&Person>> {
-        let mut by: HashMap<NoteId, Vec<&Person>> = HashMap::new();
+    fn people_by_company(&self) -> FxHashMap<NoteId, Vec<&Person>> {
+        let mut by: FxHashMap<NoteId, Vec<&Person>> = FxHashMap::default();
         for p in &self.graph.people {
             if let Some(c) = p.company {
                 by.entry(c).or_default().push(p);
@@ -257,7 +258,7 @@ impl Sources<'_> {
         &'a self,
         client: ClientId,
         figures: &'a Figures,
-        people: &HashMap<NoteId, Vec<&'a Person>>,
+        people: &FxHashMap<NoteId, Vec<&'a Person>>,
         feedback: &[Vec<&'a Feedback>],
     ) -> Card<'a> {
         let g = &self.graph;

@@ -306,7 +306,7 @@ impl Found {
     /// True when this is a generated file at `path` that no person has edited.
     fn is_untouched(&self, path: &Path) -> bool {
         let form = form_of(&path.to_string_lossy());
-        matches!(self, Found::File(b) if classify_as(form, Some(&String::from_utf8_lossy(b))) == Existing::Generated)
+        matches!(self, Found::File(b) if classify_as(form, Some(&text_of(b))) == Existing::Generated)
     }
 }
 
@@ -456,6 +456,15 @@ pub enum Outcome {
     Refused(Diagnostic),
 }
 
+/// A generated file's text, invalid UTF-8 replaced; checked by the vectorised validator
+/// first, as the dashboard of a large vault is a megabyte read on every write.
+fn text_of(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// Decides what writing `content` to `rel` (relative to the vault) would do.
 pub(crate) fn plan(vault: &Path, rel: &str, content: &str, force: bool) -> Result<Outcome, WriteError> {
     Ok(decide(rel, content, &Found::at(&vault.join(rel))?, force, None))
@@ -467,7 +476,7 @@ fn decide(rel: &str, content: &str, found: &Found, force: bool, consumed: Option
     let text = match found {
         Found::Missing => None,
         Found::File(bytes) if bytes.as_slice() == content.as_bytes() => return Outcome::Unchanged,
-        Found::File(bytes) => Some(String::from_utf8_lossy(bytes)),
+        Found::File(bytes) => Some(text_of(bytes)),
         // A symlink or a folder at the note's place is not a note rapport wrote.
         Found::Other => Some("".into()),
     };
@@ -700,7 +709,7 @@ pub(crate) fn write_calendar(path: &Path, content: &str, force: bool, dry_run: b
 
 /// True for a feed rapport wrote: an iCalendar file with rapport's product identifier.
 fn is_our_calendar(bytes: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(bytes);
+    let text = text_of(bytes);
     text.starts_with("BEGIN:VCALENDAR")
         && text.lines().any(|l| l.trim_end().strip_prefix("PRODID:") == Some(crate::render::ics::PRODID))
 }
