@@ -18,10 +18,12 @@
 //!
 //! Layout (integers as LEB128 varints, strings as a length and UTF-8 bytes):
 //! `MAGIC`, format version, rapport version, canonical vault path, kept-properties
-//! fingerprint (u64), run start (seconds, nanoseconds), entry count, then per entry: the
-//! note's relative path, size, modification time (seconds as zig-zag, nanoseconds),
-//! inode and the length of its facts; then the facts of every entry, in order; then a
-//! CRC-32 of everything before it (4 bytes, little-endian).
+//! fingerprint (u64), run start (seconds, nanoseconds); then the facts of every entry, in
+//! order; then the table: the entry count and per entry the note's relative path, size,
+//! modification time (seconds as zig-zag, nanoseconds), inode and the length of its
+//! facts; then the table's offset (8 bytes, little-endian); then a CRC-32 of everything
+//! before it (4 bytes, little-endian). The table comes last so that the facts can be
+//! written as they are encoded, a few at a time, and never held all at once.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -35,7 +37,7 @@ use crate::parse::{Field, Link, LinkKind, LogEntry, Note, Property, Task, TaskSt
 
 const MAGIC: &[u8] = b"rapport parse cache\n";
 /// Bumped whenever the layout or what the parser produces for the same bytes changes.
-pub(crate) const FORMAT_VERSION: u64 = 2;
+pub(crate) const FORMAT_VERSION: u64 = 3;
 /// Modification times this close to (or after) the caching run's start are not trusted:
 /// two seconds covers the coarsest common file clock (FAT's).
 pub(crate) const RACY_SLACK: Duration = Duration::from_secs(2);
@@ -142,7 +144,9 @@ impl Loaded {
         if crc32fast::hash(body).to_le_bytes() != sum {
             return None;
         }
-        let mut r = Reader { b: body, at: 0 };
+        let (body, table_at) = body.split_at(body.len().checked_sub(8)?);
+        let table_at = usize::try_from(u64::from_le_bytes(table_at.try_into().ok()?)).ok()?;
+        let mut r = Reader { b: body.get(..table_at)?, at: 0 };
         if r.take(MAGIC.len())? != MAGIC
             || r.u64()? != FORMAT_VERSION
             || r.str()? != env!("CARGO_PKG_VERSION")
@@ -152,21 +156,18 @@ impl Loaded {
             return None;
         }
         let start = (r.i64()?, r.u32()?);
-        let count = r.usize()?;
-        let mut table = Vec::with_capacity(count.min(body.len() / 8));
-        for _ in 0..count {
-            let rel = r.str()?;
-            let stamp = Stamp { size: r.u64()?, mtime_secs: r.i64()?, mtime_nanos: r.u32()?, inode: r.u64()? };
-            table.push((rel, stamp, r.usize()?));
-        }
         let mut at = r.at;
-        let mut entries = HashMap::with_capacity(table.len());
-        for (rel, stamp, len) in table {
-            let end = at.checked_add(len).filter(|&e| e <= body.len())?;
+        let mut t = Reader { b: body, at: table_at };
+        let count = t.usize()?;
+        let mut entries = HashMap::with_capacity(count.min(body.len() / 8));
+        for _ in 0..count {
+            let rel = t.str()?;
+            let stamp = Stamp { size: t.u64()?, mtime_secs: t.i64()?, mtime_nanos: t.u32()?, inode: t.u64()? };
+            let end = at.checked_add(t.usize()?).filter(|&e| e <= table_at)?;
             entries.insert(rel.into(), (stamp, at..end));
             at = end;
         }
-        (at == body.len()).then_some(Loaded { bytes, entries, start })
+        (at == table_at && t.at == body.len()).then_some(Loaded { bytes, entries, start })
     }
 
     /// The cached facts of `rel`, when its stamp matches and it is not racily clean.
@@ -185,13 +186,32 @@ impl Loaded {
     }
 }
 
-/// One note's entry for a new cache file: its stamp and its encoded facts.
-pub(crate) type Entry<'a> = (&'a str, Stamp, std::borrow::Cow<'a, [u8]>);
+/// One note for a new cache file: the note, its stamp, and its facts already encoded when
+/// they come from the old cache file.
+pub(crate) type Entry<'a> = (&'a Note, Stamp, Option<&'a [u8]>);
+
+/// Notes encoded at a time while writing: enough for both threads, few enough that the
+/// encoded facts of the whole vault are never in memory at once.
+const CHUNK: usize = 1024;
 
 /// Writes a new cache file for a run that started at `start` (atomically: a temporary
 /// file renamed over the old one, so a concurrent run reads one or the other). Errors
 /// are ignored: a cache that cannot be written only makes the next run slower.
 pub(crate) fn write(ctx: &Context, start: (i64, u32), entries: &[Entry<'_>]) {
+    let Some(dir) = ctx.file.parent() else { return };
+    let _ = std::fs::create_dir_all(dir).and_then(|()| {
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        write_to(tmp.as_file_mut(), ctx, start, entries)?;
+        tmp.persist(&ctx.file).map(drop).map_err(|e| e.error)
+    });
+}
+
+/// The cache file's bytes (see the layout in the module's documentation), encoded a
+/// chunk of notes at a time, in parallel, and streamed to `file` with their checksum.
+fn write_to(file: &mut std::fs::File, ctx: &Context, start: (i64, u32), entries: &[Entry<'_>]) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    use std::io::Write as _;
+    let mut out = Summed { inner: std::io::BufWriter::with_capacity(1 << 16, file), crc: crc32fast::Hasher::new() };
     let mut w = Writer::default();
     w.raw(MAGIC);
     w.u64(FORMAT_VERSION);
@@ -200,28 +220,51 @@ pub(crate) fn write(ctx: &Context, start: (i64, u32), entries: &[Entry<'_>]) {
     w.u64(ctx.kept);
     w.i64(start.0);
     w.u64(u64::from(start.1));
-    w.usize(entries.len());
-    for (rel, s, blob) in entries {
-        w.str(rel);
-        w.u64(s.size);
-        w.i64(s.mtime_secs);
-        w.u64(u64::from(s.mtime_nanos));
-        w.u64(s.inode);
-        w.usize(blob.len());
+    out.write_all(&w.0)?;
+    let mut table_at = w.0.len();
+    let mut table = Writer::default();
+    table.usize(entries.len());
+    for chunk in entries.chunks(CHUNK) {
+        let blobs: Vec<std::borrow::Cow<'_, [u8]>> = chunk
+            .par_iter()
+            .map(|(note, _, blob)| {
+                blob.map_or_else(|| std::borrow::Cow::Owned(encode(note)), std::borrow::Cow::Borrowed)
+            })
+            .collect();
+        for ((note, s, _), blob) in chunk.iter().zip(&blobs) {
+            out.write_all(blob)?;
+            table_at += blob.len();
+            table.str(&note.path);
+            table.u64(s.size);
+            table.i64(s.mtime_secs);
+            table.u64(u64::from(s.mtime_nanos));
+            table.u64(s.inode);
+            table.usize(blob.len());
+        }
     }
-    let mut out = w.0;
-    out.reserve(entries.iter().map(|e| e.2.len()).sum::<usize>() + 4);
-    for (_, _, blob) in entries {
-        out.extend_from_slice(blob);
+    out.write_all(&table.0)?;
+    out.write_all(&(table_at as u64).to_le_bytes())?;
+    let sum = out.crc.clone().finalize();
+    out.inner.write_all(&sum.to_le_bytes())?;
+    out.inner.flush()
+}
+
+/// A writer that keeps a CRC-32 of what went through it.
+struct Summed<W> {
+    inner: W,
+    crc: crc32fast::Hasher,
+}
+
+impl<W: std::io::Write> std::io::Write for Summed<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.crc.update(&buf[..n]);
+        Ok(n)
     }
-    let sum = crc32fast::hash(&out);
-    out.extend_from_slice(&sum.to_le_bytes());
-    let Some(dir) = ctx.file.parent() else { return };
-    let _ = std::fs::create_dir_all(dir).and_then(|()| {
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        std::io::Write::write_all(&mut tmp, &out)?;
-        tmp.persist(&ctx.file).map(drop).map_err(|e| e.error)
-    });
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -616,6 +659,49 @@ mod tests {
                 let _ = decode("a.md", &bad);
             }
         }
+    }
+
+    /// The whole file: written in chunks, read back entry by entry; an offset or a length
+    /// that does not fit (with a checksum made to match) is refused, never followed.
+    #[test]
+    fn a_cache_file_round_trips_and_refuses_a_table_that_does_not_fit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ctx = Context { file: dir.path().join("v.cache"), vault: b"/v".to_vec(), kept: 7 };
+        // More notes than a chunk, and one whose facts come already encoded.
+        let notes: Vec<Note> =
+            (0..CHUNK * 2 + 3).map(|i| parse_note(&format!("n{i}.md"), if i % 2 == 0 { NOTE } else { "" })).collect();
+        let old = encode(&notes[5]);
+        let stamp = |i: usize| Stamp { size: i as u64, mtime_secs: 1_000, mtime_nanos: 0, inode: i as u64 };
+        let entries: Vec<Entry<'_>> =
+            notes.iter().enumerate().map(|(i, n)| (n, stamp(i), (i == 5).then_some(old.as_slice()))).collect();
+        write(&ctx, (5_000, 0), &entries);
+        let loaded = Loaded::read(&ctx).expect("the file just written");
+        assert_eq!(loaded.len(), notes.len());
+        for (i, note) in notes.iter().enumerate() {
+            assert_eq!(loaded.get(&note.path, &stamp(i)).map(|(n, _)| n).as_ref(), Some(note));
+        }
+        assert!(loaded.get("n1.md", &stamp(2)).is_none(), "another stamp is a miss");
+        let good = std::fs::read(&ctx.file).expect("read");
+        let with_sum = |mut body: Vec<u8>| {
+            let sum = crc32fast::hash(&body);
+            body.extend_from_slice(&sum.to_le_bytes());
+            body
+        };
+        let body = &good[..good.len() - 4];
+        let (blobs_and_table, offset) = body.split_at(body.len() - 8);
+        let table_at = u64::from_le_bytes(offset.try_into().expect("8 bytes"));
+        for moved in [table_at - 1, table_at + 1, 0, u64::MAX] {
+            let mut bad = blobs_and_table.to_vec();
+            bad.extend_from_slice(&moved.to_le_bytes());
+            assert!(Loaded::parse(with_sum(bad), &ctx).is_none(), "table offset {moved}");
+        }
+        let mut extra = blobs_and_table.to_vec();
+        extra.push(0);
+        extra.extend_from_slice(&table_at.to_le_bytes());
+        assert!(Loaded::parse(with_sum(extra), &ctx).is_none(), "a byte after the table");
+        assert!(Loaded::parse(with_sum(Vec::new()), &ctx).is_none(), "empty");
+        assert!(Loaded::parse(good.clone(), &Context { kept: 8, ..ctx.clone() }).is_none(), "other properties kept");
+        assert!(Loaded::parse(good, &ctx).is_some());
     }
 
     #[test]

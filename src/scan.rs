@@ -309,15 +309,8 @@ fn read_notes_cached(
     crate::timing::timing(&format!("read+decode (cache {hits}/{})", read.len()), t);
     if loaded.as_ref().is_none_or(|l| hits != read.len() || hits != l.len()) {
         let t = std::time::Instant::now();
-        let entries: Vec<cache::Entry<'_>> = read
-            .par_iter()
-            .flatten()
-            .filter_map(|(note, stamp, blob)| {
-                let blob =
-                    blob.map_or_else(|| std::borrow::Cow::Owned(cache::encode(note)), std::borrow::Cow::Borrowed);
-                Some((note.path.as_str(), (*stamp)?, blob))
-            })
-            .collect();
+        let entries: Vec<cache::Entry<'_>> =
+            read.iter().flatten().filter_map(|(note, stamp, blob)| Some((note, (*stamp)?, *blob))).collect();
         cache::write(ctx, start, &entries);
         crate::timing::timing("cache write", t);
     }
