@@ -192,7 +192,12 @@ single() { # shape
     local bound=""
     if [[ -n $BOUND_BIN && -x $BOUND_BIN ]]; then
         log "parse-free bound (examples/parse_free.rs): $RUNS rounds"
-        bound=$("$BOUND_BIN" "$v" --rounds "$RUNS" | tee /dev/stderr | sed -n 's/^median \([0-9.]*\) s.*/\1/p') || bound=""
+        # Shown on stderr as it is: not through `tee /dev/stderr`, which reopens stderr and,
+        # when it is a file, truncates what the benchmark printed before.
+        local rounds_out
+        rounds_out=$("$BOUND_BIN" "$v" --rounds "$RUNS") || rounds_out=""
+        printf '%s\n' "$rounds_out" >&2
+        bound=$(sed -n 's/^median \([0-9.]*\) s.*/\1/p' <<<"$rounds_out")
     fi
 
     python3 - "$TMP/hyperfine.json" "$TMP/time.tsv" "$notes" "$bytes" "$RUNS" "$bound" "$1" <<'PY'
