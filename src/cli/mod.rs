@@ -279,7 +279,9 @@ fn load_with_paths(
     let vault = crate::Vault::load_with_cache(dir, config, use_cache)?;
     let paths = vault.generated_paths();
     let cards = paths.cards.iter().flatten().map(String::as_str).collect();
+    let t = std::time::Instant::now();
     preflight::check_output_folder(dir, &vault.config, &cards)?;
+    crate::timing("output check", t);
     for w in preflight::unused_property_warnings(&vault) {
         tell(&format!("{w}\n"));
     }

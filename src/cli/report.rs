@@ -33,12 +33,16 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
     }
     let consumed = ticks.consumed.as_ref().map(|(rel, bytes)| (rel.as_str(), bytes.as_slice()));
     let mut refused = Vec::new();
+    let t = std::time::Instant::now();
     let figures = vault.figures(today);
+    crate::timing("figures", t);
     let generated = vault.generate_at(&figures, &paths);
     let output_dir = &vault.config.output_dir;
     let color = color_stdout();
+    let t = std::time::Instant::now();
     let outcomes =
         write::plan_and_apply_ticked(&vault.root, &out_dir, output_dir, &generated, force, dry_run, consumed);
+    crate::timing("write", t);
     // One line a file (5,000 with cards): printed at once, and up to a failure if one comes.
     let mut lines = String::new();
     let said = (|| -> Result<(), crate::Error> {
@@ -58,10 +62,12 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
     super::print(&lines)?;
     said?;
     let current: std::collections::HashSet<&str> = generated.iter().map(|g| g.rel.as_str()).collect();
+    let t = std::time::Instant::now();
     let leftovers = write::leftovers(&out_dir, output_dir, &paths.cards_folder, &current);
     if !dry_run {
         write::remove_leftovers(&out_dir, output_dir, &leftovers)?;
     }
+    crate::timing("leftovers", t);
     let mut lines = String::new();
     for l in &leftovers {
         let (verb, rel) = match (l, dry_run) {
