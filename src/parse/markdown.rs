@@ -12,6 +12,7 @@ use regex::Regex;
 
 use super::inline::{BRACKET_FIELD, LINE_FIELD, TAG};
 use super::lines::Lines;
+use super::tasks;
 use super::{Field, Link, LinkKind, LogEntry, Note, Task, TaskStatus, inline, parse_date, split_wikilink};
 
 /// The one set of Markdown options rapport reads with (Obsidian's flavour).
@@ -24,11 +25,11 @@ pub fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
 }
 
-static TASK_DATE: LazyLock<Regex> = LazyLock::new(|| {
+/// The Tasks plugin's dated markers: the reference for [`super::tasks`], and its fallback
+/// for a date in non-ASCII digits.
+pub(crate) static TASK_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(📅|📆|🗓|⏳|⌛|🛫|➕|✅|❌)\u{FE0F}?[\s\u{A0}]*(\d{4}-\d{2}-\d{2})").expect("valid regex")
 });
-static RECURRENCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"🔁\u{FE0F}?[\s\u{A0}]*([^📅📆🗓⏳⌛🛫➕✅❌\[\]]*)").expect("valid regex"));
 static URL_SCHEME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z][A-Za-z0-9+.\-]*:").expect("valid regex"));
 /// What [`log_rest`] reads, as one regex: the reference for its tests, and its fallback
 /// for the rare time written in non-ASCII digits.
@@ -508,6 +509,17 @@ impl Walker<'_> {
     }
 }
 
+/// The dated markers of a task's text: emoji and date text, in order.
+fn dates(text: &str) -> Vec<(char, &str)> {
+    match tasks::date_markers(text) {
+        Some(found) => found.into_iter().map(|m| (m.emoji, m.date)).collect(),
+        None => TASK_DATE
+            .captures_iter(text)
+            .filter_map(|c| Some((c.get(1)?.as_str().chars().next()?, c.get(2)?.as_str())))
+            .collect(),
+    }
+}
+
 /// The offset of the first `cc` (`%%`, `::`) in `s`; cheaper than a substring search on
 /// the many short texts of a note.
 fn find_pair(s: &str, c: u8) -> Option<usize> {
@@ -592,14 +604,14 @@ fn task(line: u32, status: TaskStatus, text: &str, raw: &str, links: Vec<usize>)
     let emoji = |s: &str| !s.is_ascii();
     let fields = |s: &str| find_pair(s, b':').is_some();
     let repeats = |s: &str| s.contains('🔁');
-    for m in TASK_DATE.captures_iter(if emoji(text) { text } else { "" }) {
-        let date = parse_date(&m[2]);
-        let slot = match &m[1] {
-            "📅" | "📆" | "🗓" => &mut t.due,
-            "⏳" | "⌛" => &mut t.scheduled,
-            "🛫" => &mut t.start,
-            "➕" => &mut t.created,
-            "✅" => &mut t.done,
+    for (emoji, date) in if emoji(text) { dates(text) } else { Vec::new() } {
+        let date = parse_date(date);
+        let slot = match emoji {
+            '📅' | '📆' | '🗓' => &mut t.due,
+            '⏳' | '⌛' => &mut t.scheduled,
+            '🛫' => &mut t.start,
+            '➕' => &mut t.created,
+            '✅' => &mut t.done,
             _ => &mut t.cancelled,
         };
         if slot.is_none() {
@@ -621,18 +633,24 @@ fn task(line: u32, status: TaskStatus, text: &str, raw: &str, links: Vec<usize>)
             *slot = date;
         }
     }
-    if let Some(m) = RECURRENCE.captures(text).filter(|_| repeats(text)) {
-        t.recurrence = Some(m[1].trim().to_owned()).filter(|r| !r.is_empty());
+    if let Some(rule) = tasks::recurrences(text).1.filter(|_| repeats(text)) {
+        t.recurrence = Some(rule.trim().to_owned()).filter(|r| !r.is_empty());
     }
     if t.cancelled.is_some() {
         t.status = Some(TaskStatus::Cancelled);
     }
     let mut cleaned = std::borrow::Cow::Borrowed(raw);
     if emoji(&cleaned) {
-        cleaned = TASK_DATE.replace_all(&cleaned, "").into_owned().into();
+        cleaned = match tasks::date_markers(&cleaned) {
+            Some(found) => {
+                let cut: Vec<_> = found.into_iter().map(|m| m.range).collect();
+                tasks::without(&cleaned, &cut).into_owned().into()
+            }
+            None => TASK_DATE.replace_all(&cleaned, "").into_owned().into(),
+        };
     }
     if repeats(&cleaned) {
-        cleaned = RECURRENCE.replace_all(&cleaned, "").into_owned().into();
+        cleaned = tasks::without(&cleaned, &tasks::recurrences(&cleaned).0).into_owned().into();
     }
     if fields(&cleaned) {
         cleaned = BRACKET_FIELD

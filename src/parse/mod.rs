@@ -7,6 +7,7 @@ pub(crate) mod frontmatter;
 pub(crate) mod inline;
 mod lines;
 pub(crate) mod markdown;
+mod tasks;
 
 use std::sync::LazyLock;
 
