@@ -25,7 +25,6 @@
 //! before it (4 bytes, little-endian). The table comes last so that the facts can be
 //! written as they are encoded, a few at a time, and never held all at once.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -106,10 +105,11 @@ pub(crate) fn now() -> (i64, u32) {
     (i64::try_from(d.as_secs()).unwrap_or(i64::MAX), d.subsec_nanos())
 }
 
-/// A cache file read and checked: its entries, by relative path, pointing into its bytes.
+/// A cache file read and checked: its entries in the file's order (by relative path, as
+/// the walk sorts them), each pointing into its bytes for the path and the facts.
 pub(crate) struct Loaded {
     bytes: Vec<u8>,
-    entries: HashMap<Box<str>, (Stamp, std::ops::Range<usize>)>,
+    entries: Vec<Cached>,
     start: (i64, u32),
 }
 
@@ -159,24 +159,32 @@ impl Loaded {
         let mut at = r.at;
         let mut t = Reader { b: body, at: table_at };
         let count = t.usize()?;
-        let mut entries = HashMap::with_capacity(count.min(body.len() / 8));
+        let mut entries = Vec::with_capacity(count.min(body.len() / 8));
         for _ in 0..count {
-            let rel = t.str()?;
+            let rel_len = t.usize()?;
+            let rel = t.at..t.at.checked_add(rel_len)?;
+            t.take(rel_len)?;
             let stamp = Stamp { size: t.u64()?, mtime_secs: t.i64()?, mtime_nanos: t.u32()?, inode: t.u64()? };
             let end = at.checked_add(t.usize()?).filter(|&e| e <= table_at)?;
-            entries.insert(rel.into(), (stamp, at..end));
+            entries.push(Cached { rel, stamp, facts: at..end });
             at = end;
         }
         (at == table_at && t.at == body.len()).then_some(Loaded { bytes, entries, start })
     }
 
     /// The cached facts of `rel`, when its stamp matches and it is not racily clean.
-    pub(crate) fn get(&self, rel: &str, stamp: &Stamp) -> Option<(Note, &[u8])> {
-        let (cached, range) = self.entries.get(rel)?;
-        if cached != stamp || cached.racy(self.start) {
+    /// `hint` is where the note is in the walk's sorted list: the same place in the
+    /// cache's list when no note came or went since (compared first, without hashing).
+    pub(crate) fn get(&self, hint: usize, rel: &str, stamp: &Stamp) -> Option<(Note, &[u8])> {
+        let path = |e: &Cached| self.bytes.get(e.rel.clone()).unwrap_or_default();
+        let entry = match self.entries.get(hint).filter(|e| path(e) == rel.as_bytes()) {
+            Some(e) => e,
+            None => self.entries.get(self.entries.binary_search_by(|e| path(e).cmp(rel.as_bytes())).ok()?)?,
+        };
+        if entry.stamp != *stamp || entry.stamp.racy(self.start) {
             return None;
         }
-        let blob = self.bytes.get(range.clone())?;
+        let blob = self.bytes.get(entry.facts.clone())?;
         Some((decode(rel, blob)?, blob))
     }
 
@@ -184,6 +192,13 @@ impl Loaded {
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
+}
+
+/// One entry of a cache file read: where its path and facts are in the file's bytes.
+struct Cached {
+    rel: std::ops::Range<usize>,
+    stamp: Stamp,
+    facts: std::ops::Range<usize>,
 }
 
 /// One note for a new cache file: the note, its stamp, and its facts already encoded when
@@ -668,8 +683,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let ctx = Context { file: dir.path().join("v.cache"), vault: b"/v".to_vec(), kept: 7 };
         // More notes than a chunk, and one whose facts come already encoded.
-        let notes: Vec<Note> =
-            (0..CHUNK * 2 + 3).map(|i| parse_note(&format!("n{i}.md"), if i % 2 == 0 { NOTE } else { "" })).collect();
+        let notes: Vec<Note> = (0..CHUNK * 2 + 3)
+            .map(|i| parse_note(&format!("n{i:05}.md"), if i % 2 == 0 { NOTE } else { "" }))
+            .collect();
         let old = encode(&notes[5]);
         let stamp = |i: usize| Stamp { size: i as u64, mtime_secs: 1_000, mtime_nanos: 0, inode: i as u64 };
         let entries: Vec<Entry<'_>> =
@@ -678,9 +694,14 @@ mod tests {
         let loaded = Loaded::read(&ctx).expect("the file just written");
         assert_eq!(loaded.len(), notes.len());
         for (i, note) in notes.iter().enumerate() {
-            assert_eq!(loaded.get(&note.path, &stamp(i)).map(|(n, _)| n).as_ref(), Some(note));
+            assert_eq!(loaded.get(i, &note.path, &stamp(i)).map(|(n, _)| n).as_ref(), Some(note));
         }
-        assert!(loaded.get("n1.md", &stamp(2)).is_none(), "another stamp is a miss");
+        assert!(loaded.get(1, "n00001.md", &stamp(2)).is_none(), "another stamp is a miss");
+        // A note added or removed since moves the others: found by their path all the same.
+        for hint in [0, 2, notes.len() + 5] {
+            assert_eq!(loaded.get(hint, "n00001.md", &stamp(1)).map(|(n, _)| n).as_ref(), Some(&notes[1]));
+        }
+        assert!(loaded.get(1, "n00001.mdx", &stamp(1)).is_none(), "a path the cache does not hold");
         let good = std::fs::read(&ctx.file).expect("read");
         let with_sum = |mut body: Vec<u8>| {
             let sum = crc32fast::hash(&body);

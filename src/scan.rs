@@ -293,11 +293,12 @@ fn read_notes_cached(
     let t = std::time::Instant::now();
     let read: Vec<Option<ReadNote<'_>>> = paths
         .par_iter()
-        .map(|(rel, path)| {
+        .enumerate()
+        .map(|(i, (rel, path))| {
             if let Some(loaded) = &loaded {
                 let stamp =
                     std::fs::symlink_metadata(path).ok().filter(|m| m.is_file()).and_then(|m| cache::Stamp::of(&m));
-                if let Some((note, blob)) = stamp.and_then(|s| loaded.get(rel, &s)) {
+                if let Some((note, blob)) = stamp.and_then(|s| loaded.get(i, rel, &s)) {
                     return Some((note, stamp, Some(blob)));
                 }
             }
