@@ -131,8 +131,23 @@ fn folder(s: &str) -> &str {
 
 /// Heading text as Obsidian compares it in links.
 fn heading_key(s: &str) -> String {
-    let replaced: String = key(s).chars().map(|c| if "#^|:%[]".contains(c) { ' ' } else { c }).collect();
-    replaced.split_whitespace().collect::<Vec<_>>().join(" ")
+    // One pass: `#^|:%[]` count as spaces, and runs of spaces become one, none at the
+    // ends (a link checks a heading this way for each of its parts).
+    let key = key(s);
+    let mut out = String::with_capacity(key.len());
+    let mut gap = false;
+    for c in key.chars() {
+        if c.is_whitespace() || matches!(c, '#' | '^' | '|' | ':' | '%' | '[' | ']') {
+            gap = !out.is_empty();
+        } else {
+            if gap {
+                out.push(' ');
+                gap = false;
+            }
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The lookup tables of one vault.
@@ -171,6 +186,10 @@ impl Anchors {
     /// True for a heading path (`H1#H2`, each below the one before) or a block (`^id`).
     fn has(&self, anchor: &str) -> bool {
         if let Some(block) = anchor.strip_prefix('^') {
+            // Ids are stored lower-cased; most links already write them so.
+            if block.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+                return self.blocks.contains(block);
+            }
             return self.blocks.contains(&block.to_lowercase());
         }
         let mut from = 0;
@@ -645,6 +664,35 @@ mod tests {
         assert!(!["Acme", "../Solo", ""].iter().any(|t| memo.0.contains_key(t)), "kept: {:?}", memo.0.keys());
     }
 
+    /// Heading keys in one pass are the ones of the three-step rule they replace.
+    #[test]
+    fn heading_keys_in_one_pass_are_the_reference_ones() {
+        fn reference(s: &str) -> String {
+            let replaced: String = key(s).chars().map(|c| if "#^|:%[]".contains(c) { ' ' } else { c }).collect();
+            replaced.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+        for s in [
+            "",
+            " ",
+            "Log",
+            "  Next  Steps ",
+            "A#B",
+            "a:b|c",
+            "[x] %done%",
+            "Ünïcode Heading",
+            "Café\u{301}",
+            "tab\there",
+            "nbsp\u{a0}here",
+            "ideo\u{3000}space",
+            "#^|:%[]",
+            "x ## y",
+            "ДЕЛО № 5",
+            " ^ lead",
+        ] {
+            assert_eq!(heading_key(s), reference(s), "{s:?}");
+        }
+    }
+
     /// The fast lower-casing of Latin and Cyrillic names is the standard library's.
     #[test]
     fn latin_cyrillic_lower_case_is_the_standard_one() {
@@ -747,6 +795,19 @@ mod tests {
         assert_eq!(idx.resolve_path(0, "/b/gamma.md").target, Target::Broken);
         assert_eq!(idx.resolve_path(0, "/0.md").target, Target::Broken);
         assert_eq!(idx.resolve_path(0, "/zz.md").target, Target::Broken);
+    }
+
+    /// Block ids match in any letter case, whether the link writes them in lower case
+    /// (checked as written) or not (lower-cased first).
+    #[test]
+    fn block_anchors_ignore_letter_case() {
+        let notes = vec![
+            parse_note("a.md", "[[b#^key-1]] [[b#^KEY-1]] [[b#^Key-1]] [[b#^key-2]] [[b#^\u{212A}ey-1]]\n"),
+            parse_note("b.md", "text ^Key-1\n"),
+        ];
+        let r = resolve(&notes, &[], &Index::new(&notes, &[]));
+        let missing: Vec<_> = r.diagnostics.iter().map(|d| (d.code, d.column)).collect();
+        assert_eq!(missing, vec![(Code::LinkAnchorMissing, 40)]);
     }
 
     #[test]
