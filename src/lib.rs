@@ -82,6 +82,10 @@ pub enum Error {
     Output(std::io::Error),
 }
 
+/// Cards rendered and written at a time by [`Vault::generate_each`]: enough to keep both
+/// threads busy, few enough to keep the rendered outputs small in memory.
+pub(crate) const CARDS_AT_ONCE: usize = 512;
+
 /// A vault read, resolved and modelled: everything but `today`.
 pub struct Vault {
     pub root: PathBuf,
@@ -369,6 +373,24 @@ impl Vault {
     /// the cards, the base and the canvas the config turns on.
     pub fn generate_from(&self, figures: &metrics::Figures) -> Vec<Generated> {
         self.generate_at(figures, &self.generated_paths())
+    }
+
+    /// What [`Vault::generate_at`] gives, handed to `each` a batch at a time and in the
+    /// same order: the two notes, then the cards of [`CARDS_AT_ONCE`] clients at a time,
+    /// then the base and the canvas. The outputs are never all in memory at once (the
+    /// cards of 5,000 clients are 20 MiB); an error from `each` stops the rendering.
+    pub(crate) fn generate_each<E>(
+        &self,
+        figures: &metrics::Figures,
+        paths: &render::Paths,
+        mut each: impl FnMut(Vec<Generated>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (r, d) = rayon::join(|| self.reminders_note(figures, paths), || self.dashboard_note(figures, paths));
+        each(vec![
+            Generated { rel: paths.reminders.clone(), content: r },
+            Generated { rel: paths.dashboard.clone(), content: d },
+        ])?;
+        self.sources().other_outputs_each(figures, paths, CARDS_AT_ONCE, each)
     }
 
     /// [`Vault::generate_from`] at `paths` (the vault's [`Vault::generated_paths`]).

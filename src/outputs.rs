@@ -121,7 +121,32 @@ impl Sources<'_> {
 
     /// The cards, the base and the canvas for these figures, at `paths`.
     pub(crate) fn other_outputs(&self, figures: &Figures, paths: &render::Paths) -> Vec<Generated> {
-        self.draw(figures, paths, None).into_iter().map(|(g, _)| g).collect()
+        let mut out = Vec::new();
+        self.other_outputs_each(figures, paths, usize::MAX, |batch| {
+            out.extend(batch);
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap_or_else(|never| match never {});
+        out
+    }
+
+    /// [`Sources::other_outputs`] handed to `each` a batch at a time, in the same order:
+    /// the cards of `chunk` clients at a time, then the base and the canvas. Only one
+    /// batch is in memory at once (5,000 cards are 20 MiB); an error from `each` stops
+    /// the drawing.
+    pub(crate) fn other_outputs_each<E>(
+        &self,
+        figures: &Figures,
+        paths: &render::Paths,
+        chunk: usize,
+        mut each: impl FnMut(Vec<Generated>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let drawing = self.drawing();
+        for clients in figures.clients.chunks(chunk.max(1)) {
+            let cards = self.draw_cards(&drawing, clients, figures, paths, None);
+            each(cards.into_iter().map(|(g, _)| g).collect())?;
+        }
+        each(self.draw_maps(&drawing, figures, paths, None).into_iter().map(|(g, _)| g).collect())
     }
 
     /// The outputs of [`Sources::other_outputs`] whose fingerprint is not the one `kept`
@@ -136,55 +161,65 @@ impl Sources<'_> {
         kept: &HashMap<String, Fingerprint>,
         touched: Option<&BTreeSet<ClientId>>,
     ) -> Vec<(Generated, Fingerprint)> {
-        let drawn = self.draw(figures, paths, Some(Kept { fingerprints: kept, touched }));
+        let kept = Some(Kept { fingerprints: kept, touched });
+        let drawing = self.drawing();
+        let mut drawn = self.draw_cards(&drawing, &figures.clients, figures, paths, kept);
+        drawn.extend(self.draw_maps(&drawing, figures, paths, kept));
         drawn.into_iter().map(|(g, f)| (g, f.unwrap_or_default())).collect()
     }
 
-    /// The outputs, each with its fingerprint when `kept` is given, leaving out those
-    /// whose fingerprint it holds (and the cards of clients not touched).
-    fn draw(
+    /// What every card and the canvas draw on, gathered once.
+    fn drawing(&self) -> Drawing<'_> {
+        Drawing { people: self.people_by_company(), feedback: self.open_feedback() }
+    }
+
+    /// The cards of `clients`, each with its fingerprint when `kept` is given, leaving
+    /// out those whose fingerprint it holds (and the cards of clients not touched).
+    fn draw_cards(
         &self,
+        drawing: &Drawing<'_>,
+        clients: &[crate::metrics::ClientFigures],
         figures: &Figures,
         paths: &render::Paths,
         kept: Option<Kept<'_>>,
     ) -> Vec<(Generated, Option<Fingerprint>)> {
         let lang = self.config.lang;
-        let g = &self.graph;
-        // Taken, and left out when unchanged; always drawn when nothing is kept.
-        let fingerprint = |rel: &str, take: &dyn Fn() -> Fingerprint| -> Option<Option<Fingerprint>> {
-            match kept {
-                None => Some(None),
-                Some(kept) => {
-                    let f = take();
-                    (kept.fingerprints.get(rel) != Some(&f)).then_some(Some(f))
-                }
-            }
-        };
         let untouched = |client: ClientId, rel: &str| match kept {
             Some(Kept { fingerprints, touched: Some(touched) }) => {
                 !touched.contains(&client) && fingerprints.contains_key(rel)
             }
             _ => false,
         };
-        let people = self.people_by_company();
-        let feedback = self.open_feedback();
-        let mut out: Vec<(Generated, Option<Fingerprint>)> = figures
-            .clients
+        clients
             .par_iter()
             .filter_map(|f| {
                 let rel = paths.cards.get(f.client)?.as_ref()?;
                 if untouched(f.client, rel) {
                     return None;
                 }
-                let card = self.card(f.client, figures, &people, &feedback);
-                let fp = fingerprint(rel, &|| card::fingerprint(&card, lang))?;
+                let card = self.card(f.client, figures, &drawing.people, &drawing.feedback);
+                let fp = fingerprint(kept, rel, &|| card::fingerprint(&card, lang))?;
                 let (props, body) = card::render(&card, lang);
                 Some((Generated { rel: rel.clone(), content: render::stamp::compose_with_props(&props, &body) }, fp))
             })
-            .collect();
+            .collect()
+    }
+
+    /// The base and the canvas, as [`Sources::draw_cards`] draws the cards.
+    fn draw_maps(
+        &self,
+        drawing: &Drawing<'_>,
+        figures: &Figures,
+        paths: &render::Paths,
+        kept: Option<Kept<'_>>,
+    ) -> Vec<(Generated, Option<Fingerprint>)> {
+        let lang = self.config.lang;
+        let g = &self.graph;
+        let people = &drawing.people;
+        let mut out = Vec::new();
         if let Some(rel) = &paths.base {
             let (folder, soon) = (&paths.cards_folder, self.config.soon_days);
-            if let Some(fp) = fingerprint(rel, &|| render::base::fingerprint(folder, soon, lang)) {
+            if let Some(fp) = fingerprint(kept, rel, &|| render::base::fingerprint(folder, soon, lang)) {
                 let yaml = render::base::render(folder, soon, lang);
                 out.push((Generated { rel: rel.clone(), content: render::stamp::compose_base(&yaml) }, fp));
             }
@@ -215,7 +250,7 @@ impl Sources<'_> {
                 })
                 .collect();
             let limit = self.config.outputs.canvas_limit;
-            if let Some(fp) = fingerprint(rel, &|| canvas::fingerprint(&clients, &companies, limit, lang)) {
+            if let Some(fp) = fingerprint(kept, rel, &|| canvas::fingerprint(&clients, &companies, limit, lang)) {
                 let members = canvas::render(&clients, &companies, limit, lang);
                 out.push((Generated { rel: rel.clone(), content: render::stamp::compose_canvas(&members) }, fp));
             }
@@ -343,6 +378,26 @@ fn log_entry(note: &Note, line: u32) -> Option<&crate::parse::LogEntry> {
 
 /// A fingerprint of what an output is drawn from: equal fingerprints, equal bytes.
 pub(crate) type Fingerprint = u64;
+
+/// What the cards and the canvas share: people by their company's note, and each
+/// client's open feedback.
+struct Drawing<'a> {
+    people: FxHashMap<NoteId, Vec<&'a Person>>,
+    feedback: Vec<Vec<&'a Feedback>>,
+}
+
+/// An output's fingerprint when `kept` is given (`Some(Some(_))`), `None` when `kept`
+/// holds that fingerprint for `rel` (the output is unchanged: left out), and `Some(None)`
+/// when nothing is kept (always drawn).
+fn fingerprint(kept: Option<Kept<'_>>, rel: &str, take: &dyn Fn() -> Fingerprint) -> Option<Option<Fingerprint>> {
+    match kept {
+        None => Some(None),
+        Some(kept) => {
+            let f = take();
+            (kept.fingerprints.get(rel) != Some(&f)).then_some(Some(f))
+        }
+    }
+}
 
 /// What watch keeps of the outputs it wrote: their fingerprints by path, and the clients
 /// whose card may have changed since (`None`: any).

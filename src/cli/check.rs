@@ -68,32 +68,37 @@ pub(crate) fn findings(
         // `report` writes nothing then: no generated note is stale.
         return Ok(diags);
     }
-    let generated = vault.generate_at(&figures, paths);
-    let plans: Vec<_> = {
-        use rayon::prelude::*;
-        generated.par_iter().map(|g| write::plan(&vault.root, &g.rel, &g.content, false)).collect()
-    };
-    for (g, plan) in generated.iter().zip(plans) {
-        match plan? {
-            W::Unchanged => {}
-            W::Refused(d) => diags.push(d),
-            W::Created => diags.push(
-                Diagnostic::new(Code::ReportStale, &g.rel, 1, 1, "generated note does not exist yet")
+    // A batch of outputs at a time, compared with the files and dropped.
+    let mut current: std::collections::HashSet<String> = std::collections::HashSet::new();
+    vault.generate_each(&figures, paths, |batch| -> Result<(), crate::Error> {
+        let plans: Vec<_> = {
+            use rayon::prelude::*;
+            batch.par_iter().map(|g| write::plan(&vault.root, &g.rel, &g.content, false)).collect()
+        };
+        for (g, plan) in batch.iter().zip(plans) {
+            current.insert(g.rel.clone());
+            match plan? {
+                W::Unchanged => {}
+                W::Refused(d) => diags.push(d),
+                W::Created => diags.push(
+                    Diagnostic::new(Code::ReportStale, &g.rel, 1, 1, "generated note does not exist yet")
+                        .with_hint("run `rapport report`"),
+                ),
+                W::Updated => diags.push(
+                    Diagnostic::new(
+                        Code::ReportStale,
+                        &g.rel,
+                        1,
+                        1,
+                        "generated note differs from what `rapport report` would write",
+                    )
                     .with_hint("run `rapport report`"),
-            ),
-            W::Updated => diags.push(
-                Diagnostic::new(
-                    Code::ReportStale,
-                    &g.rel,
-                    1,
-                    1,
-                    "generated note differs from what `rapport report` would write",
-                )
-                .with_hint("run `rapport report`"),
-            ),
+                ),
+            }
         }
-    }
-    let current: std::collections::HashSet<&str> = generated.iter().map(|g| g.rel.as_str()).collect();
+        Ok(())
+    })?;
+    let current: std::collections::HashSet<&str> = current.iter().map(String::as_str).collect();
     for l in write::leftovers(&out_dir, &vault.config.output_dir, &paths.cards_folder, &current) {
         diags.push(match l {
             Leftover::Removed(rel) => Diagnostic::new(

@@ -36,17 +36,18 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
     let t = std::time::Instant::now();
     let figures = vault.figures(today);
     crate::timing("figures", t);
-    let generated = vault.generate_at(&figures, &paths);
     let output_dir = &vault.config.output_dir;
     let color = color_stdout();
-    let t = std::time::Instant::now();
-    let outcomes =
-        write::plan_and_apply_ticked(&vault.root, &out_dir, output_dir, &generated, force, dry_run, consumed);
-    crate::timing("write", t);
-    // One line a file (5,000 with cards): printed at once, and up to a failure if one comes.
+    // One line a file (5,000 with cards), up to a failure if one comes: each batch of
+    // outputs is written as soon as it is rendered, and dropped.
     let mut lines = String::new();
-    let said = (|| -> Result<(), crate::Error> {
-        for (g, outcome) in generated.iter().zip(outcomes) {
+    let mut current: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let t = std::time::Instant::now();
+    let said = vault.generate_each(&figures, &paths, |batch| -> Result<(), crate::Error> {
+        let outcomes =
+            write::plan_and_apply_ticked(&vault.root, &out_dir, output_dir, &batch, force, dry_run, consumed);
+        for (g, outcome) in batch.iter().zip(outcomes) {
+            current.insert(g.rel.clone());
             let outcome = outcome?;
             lines.push_str(&format!("{:>12} {}\n", verb(&outcome, dry_run), g.rel));
             if dry_run && matches!(outcome, W::Created | W::Updated) {
@@ -58,10 +59,11 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
             }
         }
         Ok(())
-    })();
+    });
+    crate::timing("render+write", t);
     super::print(&lines)?;
     said?;
-    let current: std::collections::HashSet<&str> = generated.iter().map(|g| g.rel.as_str()).collect();
+    let current: std::collections::HashSet<&str> = current.iter().map(String::as_str).collect();
     let t = std::time::Instant::now();
     let leftovers = write::leftovers(&out_dir, output_dir, &paths.cards_folder, &current);
     if !dry_run {
