@@ -383,6 +383,17 @@ impl Vault {
         &self,
         figures: &metrics::Figures,
         paths: &render::Paths,
+        each: impl FnMut(Vec<Generated>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.generate_in_batches(figures, paths, CARDS_AT_ONCE, each)
+    }
+
+    /// [`Vault::generate_each`] with the cards of `cards_at_once` clients a batch.
+    fn generate_in_batches<E>(
+        &self,
+        figures: &metrics::Figures,
+        paths: &render::Paths,
+        cards_at_once: usize,
         mut each: impl FnMut(Vec<Generated>) -> Result<(), E>,
     ) -> Result<(), E> {
         let (r, d) = rayon::join(|| self.reminders_note(figures, paths), || self.dashboard_note(figures, paths));
@@ -390,7 +401,7 @@ impl Vault {
             Generated { rel: paths.reminders.clone(), content: r },
             Generated { rel: paths.dashboard.clone(), content: d },
         ])?;
-        self.sources().other_outputs_each(figures, paths, CARDS_AT_ONCE, each)
+        self.sources().other_outputs_each(figures, paths, cards_at_once, each)
     }
 
     /// [`Vault::generate_from`] at `paths` (the vault's [`Vault::generated_paths`]).
@@ -464,6 +475,42 @@ mod tests {
     fn sorted(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
         diagnostics::sort(&mut d);
         d
+    }
+
+    /// Outputs handed over in batches are the outputs rendered at once, in the same order,
+    /// whatever the batch size (clients without a card, with cards off, included).
+    #[test]
+    fn outputs_in_batches_are_the_outputs_at_once() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).expect("date");
+        let mut vaults = vec![vault(&[])];
+        let mut off = vault(&[]);
+        off.config.outputs.cards = false;
+        vaults.push(off);
+        for v in &vaults {
+            let figures = v.figures(today);
+            let paths = v.generated_paths();
+            let whole = v.generate_at(&figures, &paths);
+            assert!(whole.len() >= 2, "the two notes at least");
+            for cards_at_once in [1, 2, 3, usize::MAX] {
+                let mut batches = Vec::new();
+                v.generate_in_batches(&figures, &paths, cards_at_once, |batch| {
+                    batches.push(batch);
+                    Ok::<(), ()>(())
+                })
+                .expect("no error");
+                assert_eq!(batches.concat(), whole, "{cards_at_once} cards at once");
+                if v.config.outputs.cards && cards_at_once == 1 {
+                    assert!(batches.len() >= 2 + v.graph.clients.len(), "a batch per card: {}", batches.len());
+                }
+            }
+            // An error stops the batches after it.
+            let mut seen = 0;
+            let stopped = v.generate_in_batches(&figures, &paths, 1, |_| {
+                seen += 1;
+                if seen == 2 { Err("stop") } else { Ok(()) }
+            });
+            assert_eq!((stopped, seen), (Err("stop"), 2));
+        }
     }
 
     /// Folding saves into a vault gives exactly what building it from scratch gives.

@@ -38,31 +38,44 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
     crate::timing("figures", t);
     let output_dir = &vault.config.output_dir;
     let color = color_stdout();
-    // One line a file (5,000 with cards), up to a failure if one comes: each batch of
-    // outputs is written as soon as it is rendered, and dropped.
+    // One line a file (5,000 with cards), up to a failure if one comes. Each batch of
+    // outputs is written as soon as it is rendered, and dropped; a failure does not stop
+    // the other outputs from being written, it ends the lines and is the run's error.
     let mut lines = String::new();
     let mut current: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut failed: Option<crate::Error> = None;
     let t = std::time::Instant::now();
-    let said = vault.generate_each(&figures, &paths, |batch| -> Result<(), crate::Error> {
-        let outcomes =
-            write::plan_and_apply_ticked(&vault.root, &out_dir, output_dir, &batch, force, dry_run, consumed);
-        for (g, outcome) in batch.iter().zip(outcomes) {
-            current.insert(g.rel.clone());
-            let outcome = outcome?;
-            lines.push_str(&format!("{:>12} {}\n", verb(&outcome, dry_run), g.rel));
-            if dry_run && matches!(outcome, W::Created | W::Updated) {
-                let now = write::current_text(&write::target(&out_dir, output_dir, &g.rel)?)?;
-                lines.push_str(&diff(&g.rel, now.as_deref(), &g.content, color));
+    vault
+        .generate_each(&figures, &paths, |batch| {
+            let outcomes =
+                write::plan_and_apply_ticked(&vault.root, &out_dir, output_dir, &batch, force, dry_run, consumed);
+            for (g, outcome) in batch.iter().zip(outcomes) {
+                current.insert(g.rel.clone());
+                if failed.is_some() {
+                    continue;
+                }
+                let said = (|| -> Result<(), crate::Error> {
+                    let outcome = outcome?;
+                    lines.push_str(&format!("{:>12} {}\n", verb(&outcome, dry_run), g.rel));
+                    if dry_run && matches!(outcome, W::Created | W::Updated) {
+                        let now = write::current_text(&write::target(&out_dir, output_dir, &g.rel)?)?;
+                        lines.push_str(&diff(&g.rel, now.as_deref(), &g.content, color));
+                    }
+                    if let W::Refused(d) = outcome {
+                        refused.push(d);
+                    }
+                    Ok(())
+                })();
+                failed = said.err();
             }
-            if let W::Refused(d) = outcome {
-                refused.push(d);
-            }
-        }
-        Ok(())
-    });
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap_or_else(|never| match never {});
     crate::timing("render+write", t);
     super::print(&lines)?;
-    said?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
     let current: std::collections::HashSet<&str> = current.iter().map(String::as_str).collect();
     let t = std::time::Instant::now();
     let leftovers = write::leftovers(&out_dir, output_dir, &paths.cards_folder, &current);
