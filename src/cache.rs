@@ -159,7 +159,8 @@ impl Loaded {
         let mut at = r.at;
         let mut t = Reader { b: body, at: table_at };
         let count = t.usize()?;
-        let mut entries = Vec::with_capacity(count.min(body.len() / 8));
+        // An entry takes at least six bytes of the table: no more room than that is made.
+        let mut entries = Vec::with_capacity(count.min((body.len() - table_at) / 6));
         for _ in 0..count {
             let rel_len = t.usize()?;
             let rel = t.at..t.at.checked_add(rel_len)?;
@@ -212,6 +213,9 @@ const CHUNK: usize = 1024;
 /// Writes a new cache file for a run that started at `start` (atomically: a temporary
 /// file renamed over the old one, so a concurrent run reads one or the other). Errors
 /// are ignored: a cache that cannot be written only makes the next run slower.
+/// `entries` come in the walk's order, sorted by path byte by byte, which
+/// [`Loaded::get`] searches by (out of order, its search would miss and the cache be
+/// written again on every run, never wrong; of equal paths, the stamp tells which).
 pub(crate) fn write(ctx: &Context, start: (i64, u32), entries: &[Entry<'_>]) {
     let Some(dir) = ctx.file.parent() else { return };
     let _ = std::fs::create_dir_all(dir).and_then(|()| {
@@ -226,6 +230,8 @@ pub(crate) fn write(ctx: &Context, start: (i64, u32), entries: &[Entry<'_>]) {
 fn write_to(file: &mut std::fs::File, ctx: &Context, start: (i64, u32), entries: &[Entry<'_>]) -> std::io::Result<()> {
     use rayon::prelude::*;
     use std::io::Write as _;
+    // Equal paths happen: two file names that are not UTF-8 can show as the same text.
+    debug_assert!(entries.windows(2).all(|w| w[0].0.path <= w[1].0.path), "entries sorted by path");
     let mut out = Summed { inner: std::io::BufWriter::with_capacity(1 << 16, file), crc: crc32fast::Hasher::new() };
     let mut w = Writer::default();
     w.raw(MAGIC);
@@ -722,6 +728,17 @@ mod tests {
         assert!(Loaded::parse(with_sum(extra), &ctx).is_none(), "a byte after the table");
         assert!(Loaded::parse(with_sum(Vec::new()), &ctx).is_none(), "empty");
         assert!(Loaded::parse(good.clone(), &Context { kept: 8, ..ctx.clone() }).is_none(), "other properties kept");
+        // Another format version or rapport version, with a checksum that matches.
+        let version_at = MAGIC.len();
+        assert_eq!(good[version_at], FORMAT_VERSION as u8, "one byte: the version is small");
+        let mut other_format = body.to_vec();
+        other_format[version_at] -= 1;
+        assert!(Loaded::parse(with_sum(other_format), &ctx).is_none(), "an older format");
+        let mut other_rapport = body.to_vec();
+        let rapport_at = version_at + 2;
+        assert_eq!(usize::from(good[version_at + 1]), env!("CARGO_PKG_VERSION").len());
+        other_rapport[rapport_at] ^= 0x01;
+        assert!(Loaded::parse(with_sum(other_rapport), &ctx).is_none(), "another rapport version");
         assert!(Loaded::parse(good, &ctx).is_some());
     }
 

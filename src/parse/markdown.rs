@@ -599,7 +599,7 @@ fn separator(s: &str) -> Option<&str> {
 /// Builds a task from its text: Tasks emoji dates, Dataview fields, recurrence.
 fn task(line: u32, status: TaskStatus, text: &str, raw: &str, links: Vec<usize>) -> Task {
     let mut t = Task { line, status: Some(status), links, ..Task::default() };
-    // Each regex below needs what the text of most tasks lacks: the Tasks emoji are not
+    // Each reader below needs what the text of most tasks lacks: the Tasks emoji are not
     // ASCII, fields need `::`, a recurrence `🔁`. Checked first, as `visible_text` does.
     let emoji = |s: &str| !s.is_ascii();
     let fields = |s: &str| find_pair(s, b':').is_some();
