@@ -194,10 +194,10 @@ single() { # shape
         log "parse-free bound (examples/parse_free.rs): $RUNS rounds"
         # Shown on stderr as it is: not through `tee /dev/stderr`, which reopens stderr and,
         # when it is a file, truncates what the benchmark printed before.
-        local rounds_out
-        rounds_out=$("$BOUND_BIN" "$v" --rounds "$RUNS") || rounds_out=""
-        printf '%s\n' "$rounds_out" >&2
-        bound=$(sed -n 's/^median \([0-9.]*\) s.*/\1/p' <<<"$rounds_out")
+        local rounds_out bound_ok=1
+        rounds_out=$("$BOUND_BIN" "$v" --rounds "$RUNS") || bound_ok=0
+        if [[ -n $rounds_out ]]; then printf '%s\n' "$rounds_out" >&2; fi
+        if [[ $bound_ok -eq 1 ]]; then bound=$(sed -n 's/^median \([0-9.]*\) s.*/\1/p' <<<"$rounds_out"); fi
     fi
 
     python3 - "$TMP/hyperfine.json" "$TMP/time.tsv" "$notes" "$bytes" "$RUNS" "$bound" "$1" <<'PY'
