@@ -3,17 +3,34 @@
 
 Shared machines drift by a quarter within an hour, so two benchmarks taken minutes
 apart do not compare. This runs the two builds in turns (A B, then B A, ...) and
-reports each one's median wall and CPU time and the median of the per-round ratios
-B / A, which the drift mostly cancels out of.
+reports each one's median wall time, CPU time (user + system) and peak memory (RSS),
+and the medians of the per-round ratios B / A, which the drift mostly cancels out of.
 
-usage: scripts/compare.py OLD_BIN NEW_BIN [--rounds 20] [-- rapport arguments]
+usage: scripts/compare.py OLD_BIN NEW_BIN [--rounds 20] [--own-cache] [--floor DIR]
+                          [-- rapport arguments]
 default arguments: --vault VAULT report --today 2026-11-23 --dry-run, with VAULT from
---vault (required then). Example, against the build of an earlier commit:
+--vault (required then).
+  --own-cache  each build gets its own parse cache folder (XDG_CACHE_HOME), warmed by
+               two runs first: needed when the two builds' cache formats differ, or
+               each would throw the other's cache away and both would run cold.
+  --floor DIR  also times `rg -c '\\[\\['` over DIR in every round, and gives each
+               build's ratio to it (the floor of reading every byte; see bench.sh).
+Example, against the build of an earlier commit:
 
     git worktree add /tmp/old <commit> && (cd /tmp/old && cargo build --release)
     scripts/compare.py /tmp/old/target/release/rapport target/release/rapport --vault V
 """
-import argparse, resource, statistics, subprocess, sys, time
+import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+
+
+def run(cmd, env=None):
+    """Wall seconds, CPU seconds and peak RSS (MiB) of one run, and its exit code."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, p.returncode
 
 
 def main():
@@ -27,6 +44,8 @@ def main():
     ap.add_argument("new")
     ap.add_argument("--rounds", type=int, default=20)
     ap.add_argument("--vault")
+    ap.add_argument("--own-cache", action="store_true")
+    ap.add_argument("--floor")
     a = ap.parse_args(argv)
     if not rest:
         if not a.vault:
@@ -34,25 +53,41 @@ def main():
         rest = ["--vault", a.vault, "report", "--today", "2026-11-23", "--dry-run"]
     if a.rounds < 1:
         ap.error("--rounds must be at least 1")
+    if a.floor and not shutil.which("rg"):
+        ap.error("--floor needs ripgrep (rg)")
     bins = {"old": a.old, "new": a.new}
-    wall = {k: [] for k in bins}
-    cpu = {k: [] for k in bins}
-    for r in range(a.rounds):
-        for k in (["old", "new"] if r % 2 == 0 else ["new", "old"]):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            t = time.perf_counter()
-            done = subprocess.run([bins[k], *rest], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            wall[k].append(time.perf_counter() - t)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu[k].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-            if done.returncode not in (0, 1):
-                sys.exit(f"{bins[k]} exited with {done.returncode}")
+    tmp = tempfile.mkdtemp(prefix="rapport-compare.")
+    envs = {k: None for k in bins}
+    if a.own_cache:
+        for k in bins:
+            envs[k] = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, k))
+            for _ in range(2):
+                run([bins[k], *rest], envs[k])
+    runs = {k: [] for k in [*bins, "floor"]}
+    try:
+        for r in range(a.rounds):
+            if a.floor:
+                runs["floor"].append(run(["rg", "-c", r"\[\[", a.floor]))
+            for k in (["old", "new"] if r % 2 == 0 else ["new", "old"]):
+                done = run([bins[k], *rest], envs[k])
+                if done[3] not in (0, 1):
+                    sys.exit(f"{bins[k]} exited with {done[3]}")
+                runs[k].append(done)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    med = lambda k, i: statistics.median(x[i] for x in runs[k])
+    if a.floor:
+        print(f"floor: rg over {a.floor}: wall median {med('floor', 0) * 1000:.0f} ms, "
+              f"CPU median {med('floor', 1) * 1000:.0f} ms")
     for k in bins:
-        print(f"{k}: {bins[k]}: wall median {statistics.median(wall[k]) * 1000:.0f} ms "
-              f"(min {min(wall[k]) * 1000:.0f}), CPU median {statistics.median(cpu[k]) * 1000:.0f} ms")
-    ratio = statistics.median(n / o for n, o in zip(wall["new"], wall["old"]))
-    cpu_ratio = statistics.median(n / o for n, o in zip(cpu["new"], cpu["old"]))
-    print(f"new / old, median of {a.rounds} rounds: wall {ratio:.3f}, CPU {cpu_ratio:.3f}")
+        line = (f"{k}: {bins[k]}: wall median {med(k, 0) * 1000:.0f} ms (min {min(x[0] for x in runs[k]) * 1000:.0f}), "
+                f"CPU median {med(k, 1) * 1000:.0f} ms, peak RSS median {med(k, 2):.1f} MiB")
+        if a.floor:
+            ratio = lambda i: statistics.median(x[i] / f[i] for x, f in zip(runs[k], runs["floor"]))
+            line += f"; to the floor: wall {ratio(0):.2f}x, CPU {ratio(1):.2f}x"
+        print(line)
+    ratio = lambda i: statistics.median(n[i] / o[i] for n, o in zip(runs["new"], runs["old"]))
+    print(f"new / old, median of {a.rounds} rounds: wall {ratio(0):.3f}, CPU {ratio(1):.3f}, peak RSS {ratio(2):.3f}")
 
 
 if __name__ == "__main__":
