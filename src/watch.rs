@@ -379,9 +379,7 @@ impl State {
         }
         // Cards of clients that are gone or renamed: looked for when the paths change.
         if self.last_paths.as_ref() != Some(&paths) {
-            let mut all: std::collections::HashSet<&str> = paths.cards.iter().flatten().map(String::as_str).collect();
-            all.extend(paths.base.as_deref());
-            all.extend(paths.canvas.as_deref());
+            let all: std::collections::HashSet<&str> = paths.generated().collect();
             self.memo.retain(|rel| all.contains(rel));
             let leftovers = write::leftovers(&out_dir, &output_dir, &paths.cards_folder, &all);
             match write::remove_leftovers(&out_dir, &output_dir, &leftovers) {

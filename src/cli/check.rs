@@ -69,14 +69,12 @@ pub(crate) fn findings(
         return Ok(diags);
     }
     // A batch of outputs at a time, compared with the files and dropped.
-    let mut current: std::collections::HashSet<String> = std::collections::HashSet::new();
     vault.generate_each(&figures, paths, |batch| -> Result<(), crate::Error> {
         let plans: Vec<_> = {
             use rayon::prelude::*;
             batch.par_iter().map(|g| write::plan(&vault.root, &g.rel, &g.content, false)).collect()
         };
         for (g, plan) in batch.iter().zip(plans) {
-            current.insert(g.rel.clone());
             match plan? {
                 W::Unchanged => {}
                 W::Refused(d) => diags.push(d),
@@ -98,7 +96,7 @@ pub(crate) fn findings(
         }
         Ok(())
     })?;
-    let current: std::collections::HashSet<&str> = current.iter().map(String::as_str).collect();
+    let current: std::collections::HashSet<&str> = paths.generated().collect();
     for l in write::leftovers(&out_dir, &vault.config.output_dir, &paths.cards_folder, &current) {
         diags.push(match l {
             Leftover::Removed(rel) => Diagnostic::new(

@@ -42,7 +42,6 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
     // outputs is written as soon as it is rendered, and dropped; a failure does not stop
     // the other outputs from being written, it ends the lines and is the run's error.
     let mut lines = String::new();
-    let mut current: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut failed: Option<crate::Error> = None;
     let t = std::time::Instant::now();
     vault
@@ -50,7 +49,6 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
             let outcomes =
                 write::plan_and_apply_ticked(&vault.root, &out_dir, output_dir, &batch, force, dry_run, consumed);
             for (g, outcome) in batch.iter().zip(outcomes) {
-                current.insert(g.rel.clone());
                 if failed.is_some() {
                     continue;
                 }
@@ -76,7 +74,7 @@ pub(super) fn run(vault_dir: &Path, today: NaiveDate, dry_run: bool, force: bool
     if let Some(e) = failed {
         return Err(e);
     }
-    let current: std::collections::HashSet<&str> = current.iter().map(String::as_str).collect();
+    let current: std::collections::HashSet<&str> = paths.generated().collect();
     let t = std::time::Instant::now();
     let leftovers = write::leftovers(&out_dir, output_dir, &paths.cards_folder, &current);
     if !dry_run {

@@ -35,6 +35,19 @@ pub struct Paths {
     pub canvas: Option<String>,
 }
 
+impl Paths {
+    /// Every file generated at these paths, in the order they are rendered: the two
+    /// notes, the cards, the base and the canvas.
+    pub(crate) fn generated(&self) -> impl Iterator<Item = &str> {
+        [&self.reminders, &self.dashboard]
+            .into_iter()
+            .chain(self.cards.iter().flatten())
+            .chain(self.base.iter())
+            .chain(self.canvas.iter())
+            .map(String::as_str)
+    }
+}
+
 /// How names are written: wikilinks for notes, plain names for the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Style {
