@@ -633,7 +633,7 @@ fn task(line: u32, status: TaskStatus, text: &str, raw: &str, links: Vec<usize>)
             *slot = date;
         }
     }
-    if let Some(rule) = tasks::recurrences(text).1.filter(|_| repeats(text)) {
+    if let Some(rule) = tasks::recurrences(text).1 {
         t.recurrence = Some(rule.trim().to_owned()).filter(|r| !r.is_empty());
     }
     if t.cancelled.is_some() {
