@@ -25,6 +25,7 @@
 //! before it (4 bytes, little-endian). The table comes last so that the facts can be
 //! written as they are encoded, a few at a time, and never held all at once.
 
+use compact_str::CompactString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -370,9 +371,9 @@ pub(crate) fn encode(note: &Note) -> Vec<u8> {
 pub(crate) fn decode(path: &str, blob: &[u8]) -> Option<Note> {
     let mut r = Reader { b: blob, at: 0 };
     let mut note = Note { path: path.to_owned(), ..Note::default() };
-    note.props = r.list(|r| Some(Property { key: r.string()?, value: r.value(0)?, line: r.u32()? }))?;
-    note.tags = r.list(Reader::string)?;
-    note.aliases = r.list(Reader::string)?;
+    note.props = r.list(|r| Some(Property { key: r.compact()?, value: r.value(0)?, line: r.u32()? }))?;
+    note.tags = r.list(Reader::compact)?;
+    note.aliases = r.list(Reader::compact)?;
     note.links = r.list(|r| {
         Some(Link {
             target: r.str()?.into(),
@@ -420,8 +421,8 @@ pub(crate) fn decode(path: &str, blob: &[u8]) -> Option<Note> {
             links: r.indices()?,
         })
     })?;
-    note.headings = r.list(Reader::string)?;
-    note.blocks = r.list(Reader::string)?;
+    note.headings = r.list(Reader::compact)?;
+    note.blocks = r.list(Reader::compact)?;
     note.diagnostics = r.list(|r| {
         let (line, column) = (r.u32()?, r.u32()?);
         let severity = if r.bool()? { Severity::Error } else { Severity::Warning };
@@ -480,9 +481,9 @@ impl Writer {
         }
     }
 
-    fn strs(&mut self, v: &[String]) {
+    fn strs(&mut self, v: &[impl AsRef<str>]) {
         self.usize(v.len());
-        v.iter().for_each(|s| self.str(s));
+        v.iter().for_each(|s| self.str(s.as_ref()));
     }
 
     fn indices(&mut self, v: &[usize]) {
@@ -590,6 +591,11 @@ impl<'a> Reader<'a> {
         self.str().map(str::to_owned)
     }
 
+    /// A string kept in place when short (no allocation up to 24 bytes).
+    fn compact(&mut self) -> Option<CompactString> {
+        self.str().map(CompactString::new)
+    }
+
     fn opt_str(&mut self) -> Option<Option<&'a str>> {
         match self.usize()? {
             0 => Some(None),
@@ -632,7 +638,7 @@ impl<'a> Reader<'a> {
             1 => Value::Bool(false),
             2 => Value::Bool(true),
             3 => Value::Number(f64::from_bits(u64::from_le_bytes(self.take(8)?.try_into().ok()?))),
-            4 => Value::Text(self.string()?),
+            4 => Value::Text(self.compact()?),
             5 => Value::List(self.list(|r| r.value(depth + 1))?.into_iter().collect()),
             6 => Value::Map(self.list(|r| Some((r.string()?, r.value(depth + 1)?)))?.into_iter().collect()),
             _ => return None,

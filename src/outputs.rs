@@ -324,7 +324,7 @@ impl Sources<'_> {
                 let heading = log
                     .and_then(|e| e.section)
                     .and_then(|s| from.headings.get(s as usize))
-                    .map(String::as_str)
+                    .map(|h| h.as_str())
                     .filter(|h| card::linkable_heading(h));
                 Entry {
                     date: i.date,

@@ -180,7 +180,7 @@ impl Anchors {
         for (i, h) in note.headings.iter().enumerate() {
             headings.entry(heading_key(h)).or_default().push(i);
         }
-        Anchors { headings, blocks: note.blocks.iter().cloned().collect() }
+        Anchors { headings, blocks: note.blocks.iter().map(ToString::to_string).collect() }
     }
 
     /// True for a heading path (`H1#H2`, each below the one before) or a block (`^id`).

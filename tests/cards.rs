@@ -43,7 +43,7 @@ fn card_properties_read_back_as_typed_values() {
         let path = client.trim_start_matches("[[").split('|').next().unwrap().to_owned() + ".md";
         let row = &rows[&path];
         seen.insert(path.clone());
-        let text = |k: &str| Value::Text(row[k].as_str().unwrap().to_owned());
+        let text = |k: &str| Value::Text(row[k].as_str().unwrap().into());
         let date = |k: &str| match row[k].as_str() {
             Some(d) => {
                 // A date property is text that reads back as the same date.

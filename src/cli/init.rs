@@ -192,11 +192,11 @@ fn survey(notes: &[Note]) -> Survey {
             }
             let last = tag.rsplit('/').next().unwrap_or(tag);
             if let Some(k) = kind_named(last) {
-                add(k, Sign::Tag(tag.clone()));
+                add(k, Sign::Tag(tag.to_string()));
             }
         }
         for p in &note.props {
-            *s.properties.entry(p.key.clone()).or_default() += 1;
+            *s.properties.entry(p.key.to_string()).or_default() += 1;
             if !KIND_PROPERTIES.contains(&p.key.as_str()) {
                 continue;
             }
@@ -211,7 +211,7 @@ fn survey(notes: &[Note]) -> Survey {
                 let name = inner.split('|').next().unwrap_or(inner);
                 let name = name.rsplit('/').next().unwrap_or(name);
                 if let Some(k) = kind_named(name) {
-                    add(k, Sign::Value(p.key.clone(), v.trim().to_owned()));
+                    add(k, Sign::Value(p.key.to_string(), v.trim().to_owned()));
                 }
             }
         }

@@ -229,7 +229,7 @@ impl Builder<'_> {
             note: id,
             name: note.name().to_owned(),
             path: note.path.clone(),
-            aliases: note.aliases.to_vec(),
+            aliases: note.aliases.iter().map(ToString::to_string).collect(),
             tier,
             status,
             cadence,

@@ -5,6 +5,8 @@
 //! [`MAX_DEPTH`] are rejected as `frontmatter-invalid`, since some YAML parsers take
 //! seconds on deep flow collections. Alias expansion is bounded by the YAML crate.
 
+use compact_str::CompactString;
+
 use crate::diagnostics::{Code, Diagnostic};
 
 /// Larger frontmatter blocks are reported, not parsed.
@@ -18,7 +20,7 @@ pub enum Value {
     Null,
     Bool(bool),
     Number(f64),
-    Text(String),
+    Text(CompactString),
     List(Vec<Value>),
     Map(Vec<(String, Value)>),
 }
@@ -27,7 +29,7 @@ impl Value {
     /// The value as text when it is a scalar (numbers and booleans printed as YAML would).
     pub fn as_text(&self) -> Option<String> {
         match self {
-            Value::Text(s) => Some(s.clone()),
+            Value::Text(s) => Some(s.to_string()),
             Value::Number(n) => Some(format_number(*n)),
             Value::Bool(b) => Some(b.to_string()),
             Value::Null | Value::List(_) | Value::Map(_) => None,
@@ -60,7 +62,7 @@ fn format_number(n: f64) -> String {
 /// One top-level property; `key` is lower-cased (keys match case-insensitively).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Property {
-    pub key: String,
+    pub key: CompactString,
     pub value: Value,
     /// 1-based line of the key in the file.
     pub line: u32,
@@ -128,7 +130,11 @@ pub(crate) fn parse(path: &str, block: &Block<'_>, diags: &mut Vec<Diagnostic>) 
     if let Some(props) = simple::parse(yaml) {
         return props
             .into_iter()
-            .map(|(key, value, line)| Property { key: key.to_ascii_lowercase(), value, line: block.first_line + line })
+            .map(|(key, value, line)| Property {
+                key: key.to_ascii_lowercase().into(),
+                value,
+                line: block.first_line + line,
+            })
             .collect();
     }
     // Only what the fast path declined reaches the depth check and the YAML crate.
@@ -175,7 +181,7 @@ pub(crate) fn parse(path: &str, block: &Block<'_>, diags: &mut Vec<Diagnostic>) 
         .filter_map(|(k, v)| {
             let key = scalar_key(&k)?.to_lowercase();
             let line = lines.get(&key).map_or(block.first_line, |l| block.first_line + *l);
-            Some(Property { key, value: convert(v), line })
+            Some(Property { key: key.into(), value: convert(v), line })
         })
         .collect()
 }
@@ -193,8 +199,8 @@ fn convert(v: serde_yaml::Value) -> Value {
     match v {
         serde_yaml::Value::Null => Value::Null,
         serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => n.as_f64().map_or(Value::Text(n.to_string()), Value::Number),
-        serde_yaml::Value::String(s) => Value::Text(s),
+        serde_yaml::Value::Number(n) => n.as_f64().map_or(Value::Text(n.to_string().into()), Value::Number),
+        serde_yaml::Value::String(s) => Value::Text(s.into()),
         serde_yaml::Value::Sequence(items) => Value::List(items.into_iter().map(convert).collect()),
         serde_yaml::Value::Mapping(m) => {
             Value::Map(m.into_iter().filter_map(|(k, v)| Some((scalar_key(&k)?, convert(v)))).collect())
@@ -429,11 +435,11 @@ mod simple {
         let b = s.as_bytes();
         if let Some(body) = s.strip_prefix('"') {
             let body = body.strip_suffix('"')?;
-            return (!body.bytes().any(|c| c == b'"' || c == b'\\')).then(|| Value::Text(body.to_owned()));
+            return (!body.bytes().any(|c| c == b'"' || c == b'\\')).then(|| Value::Text(body.into()));
         }
         if let Some(body) = s.strip_prefix('\'') {
             let body = body.strip_suffix('\'')?;
-            return (!body.bytes().any(|c| c == b'\'')).then(|| Value::Text(body.to_owned()));
+            return (!body.bytes().any(|c| c == b'\'')).then(|| Value::Text(body.into()));
         }
         let first = *b.first()?;
         // An indicator first; `a: b`, `a #c` and `a:` (a mapping, a comment, a key).
@@ -475,7 +481,7 @@ mod simple {
         if s.eq_ignore_ascii_case(".inf") || s.eq_ignore_ascii_case(".nan") {
             return None;
         }
-        Some(Value::Text(s.to_owned()))
+        Some(Value::Text(s.into()))
     }
 
     /// Digits followed by letters that cannot make a YAML number (`2w`, `10d`, not `0x1F`, `1e3`).
@@ -501,7 +507,7 @@ mod simple {
             && b[13] == b':'
             && b[11..].iter().enumerate().all(|(i, c)| i == 2 || c.is_ascii_digit());
         if is_date && (b.len() == 10 || is_datetime) {
-            return Some(Value::Text(s.to_owned()));
+            return Some(Value::Text(s.into()));
         }
         let (int, frac) = s.split_once('.').map_or((s, None), |(a, b)| (a, Some(b)));
         let int_ok = int == "0"
@@ -511,7 +517,7 @@ mod simple {
             s.parse::<f64>().ok().map(Value::Number)
         } else if s.contains(' ') || digits_then_unit(s) {
             // `3 weeks`, `2w`, `10d`: text in every YAML schema.
-            Some(Value::Text(s.to_owned()))
+            Some(Value::Text(s.into()))
         } else {
             None
         }

@@ -349,7 +349,7 @@ impl Walker<'_> {
             for tag in tags {
                 let tag = tag.trim_end_matches(['/', '-']);
                 if !tag.is_empty() && !tag.chars().all(|c| c.is_ascii_digit() || c == '/') {
-                    self.note.tags.push(tag.to_lowercase());
+                    self.note.tags.push(tag.to_lowercase().into());
                 }
             }
         }
@@ -359,7 +359,7 @@ impl Walker<'_> {
         if memchr::memchr(b'^', seg.as_bytes()).is_some() {
             for line in seg.lines() {
                 if let Some((_, id)) = inline::block_id(line) {
-                    self.note.blocks.push(id.to_ascii_lowercase());
+                    self.note.blocks.push(id.to_ascii_lowercase().into());
                 }
             }
         }
@@ -468,7 +468,7 @@ impl Walker<'_> {
         }
         // Without its block id, if it ends with one.
         let text = inline::block_id(&text).map_or(text.as_str(), |(caret, _)| &text[..caret]).trim().to_owned();
-        self.note.headings.push(text);
+        self.note.headings.push(text.into());
     }
 
     fn finish_item(&mut self, item: Item) {

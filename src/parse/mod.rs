@@ -12,6 +12,7 @@ mod tasks;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
+use compact_str::CompactString;
 use regex::Regex;
 use thin_vec::ThinVec;
 
@@ -115,16 +116,16 @@ pub struct Note {
     pub path: String,
     pub props: ThinVec<Property>,
     /// Tags lower-cased without `#`, from frontmatter and body, sorted, unique.
-    pub tags: ThinVec<String>,
-    pub aliases: ThinVec<String>,
+    pub tags: ThinVec<CompactString>,
+    pub aliases: ThinVec<CompactString>,
     pub links: ThinVec<Link>,
     pub fields: ThinVec<Field>,
     pub tasks: ThinVec<Task>,
     pub log: ThinVec<LogEntry>,
     /// Heading texts in order, as written.
-    pub headings: ThinVec<String>,
+    pub headings: ThinVec<CompactString>,
     /// Block ids (`^id`) without the caret.
-    pub blocks: ThinVec<String>,
+    pub blocks: ThinVec<CompactString>,
     pub diagnostics: ThinVec<Diagnostic>,
 }
 
@@ -232,12 +233,14 @@ fn collect_meta(note: &mut Note) {
                     for t in t.split([',', ' ']).filter(|t| !t.is_empty()) {
                         let t = t.trim_start_matches('#').to_lowercase();
                         if !t.is_empty() {
-                            note.tags.push(t);
+                            note.tags.push(t.into());
                         }
                     }
                 }
             }
-            "aliases" | "alias" => note.aliases.extend(p.value.texts().into_iter().filter(|a| !a.trim().is_empty())),
+            "aliases" | "alias" => {
+                note.aliases.extend(p.value.texts().into_iter().filter(|a| !a.trim().is_empty()).map(Into::into))
+            }
             _ => {}
         }
     }
