@@ -306,9 +306,9 @@ pub(crate) fn encode(note: &Note) -> Vec<u8> {
     w.strs(tags);
     w.strs(aliases);
     w.usize(links.len());
-    for Link { target, anchor, kind, property, line, column } in links {
-        w.str(target);
-        w.opt_str(anchor.as_deref());
+    for link @ Link { kind, property, line, column, .. } in links {
+        w.str(link.target());
+        w.opt_str(link.anchor());
         w.u64(match kind {
             LinkKind::Wiki => 0,
             LinkKind::Embed => 1,
@@ -375,19 +375,15 @@ pub(crate) fn decode(path: &str, blob: &[u8]) -> Option<Note> {
     note.tags = r.list(Reader::compact)?;
     note.aliases = r.list(Reader::compact)?;
     note.links = r.list(|r| {
-        Some(Link {
-            target: r.str()?.into(),
-            anchor: r.opt_str()?.map(Into::into),
-            kind: match r.u64()? {
-                0 => LinkKind::Wiki,
-                1 => LinkKind::Embed,
-                2 => LinkKind::Markdown,
-                _ => return None,
-            },
-            property: r.opt_str()?.map(Into::into),
-            line: r.u32()?,
-            column: r.u32()?,
-        })
+        let (target, anchor) = (r.str()?, r.opt_str()?);
+        let kind = match r.u64()? {
+            0 => LinkKind::Wiki,
+            1 => LinkKind::Embed,
+            2 => LinkKind::Markdown,
+            _ => return None,
+        };
+        let property = r.opt_str()?.map(Into::into);
+        Some(Link::new(target, anchor, kind, property, r.u32()?, r.u32()?))
     })?;
     note.fields =
         r.list(|r| Some(Field { key: r.string()?, value: r.string()?, line: r.u32()?, standalone: r.bool()? }))?;

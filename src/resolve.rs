@@ -365,16 +365,16 @@ impl Index {
     /// answer for that text (one that does not depend on the linking note).
     fn resolve_link_with(&self, from: usize, link: &Link, memo: &Memo<'_>) -> Resolution {
         // `[[#Heading]]` and `[text](#Heading)` point into the note itself.
-        if link.target.trim().is_empty() {
+        if link.target().trim().is_empty() {
             return Resolution { target: Target::Note(from), also: Vec::new() };
         }
         match link.kind {
-            LinkKind::Markdown => self.resolve_path(from, &link.target),
+            LinkKind::Markdown => self.resolve_path(from, link.target()),
             LinkKind::Wiki | LinkKind::Embed => {
-                if let Some(r) = memo.0.get(&*link.target) {
+                if let Some(r) = memo.0.get(link.target()) {
                     return r.clone();
                 }
-                self.resolve_name_from(from, &link.target).0
+                self.resolve_name_from(from, link.target()).0
             }
         }
     }
@@ -397,7 +397,7 @@ impl<'a> Memo<'a> {
             .enumerate()
             .fold(HashMap::default, |mut firsts: HashMap<&'a str, usize>, (from, note)| {
                 for link in note.links.iter().filter(|l| matches!(l.kind, LinkKind::Wiki | LinkKind::Embed)) {
-                    firsts.entry(&link.target).or_insert(from);
+                    firsts.entry(link.target()).or_insert(from);
                 }
                 firsts
             })
@@ -506,10 +506,10 @@ fn resolve_links(
 }
 
 fn shown(link: &Link) -> String {
-    match (&link.kind, &link.anchor) {
-        (LinkKind::Markdown, _) => format!("({})", link.target),
-        (_, Some(a)) => format!("[[{}#{a}]]", link.target),
-        (_, None) => format!("[[{}]]", link.target),
+    match (&link.kind, link.anchor()) {
+        (LinkKind::Markdown, _) => format!("({})", link.target()),
+        (_, Some(a)) => format!("[[{}#{a}]]", link.target()),
+        (_, None) => format!("[[{}]]", link.target()),
     }
 }
 
@@ -526,13 +526,14 @@ fn report(
     match r.target {
         Target::Broken => {
             let mut d = at(Code::LinkBroken, format!("link {} leads to no note or file", shown(link)));
-            if let Some(&owner) = index.alias_owners(&link.target).first() {
+            if let Some(&owner) = index.alias_owners(link.target()).first() {
                 let name = notes[owner].name();
                 d = d.with_hint(format!(
                     "`{}` is an alias of [[{name}]]; Obsidian does not follow aliases in links: write [[{name}|{}]]",
-                    link.target, link.target
+                    link.target(),
+                    link.target()
                 ));
-            } else if link.target.contains("..") {
+            } else if link.target().contains("..") {
                 d = d.with_hint("links cannot leave the vault");
             }
             diags.push(d);
@@ -562,7 +563,7 @@ fn report(
                     )),
                 );
             }
-            if let Some(anchor) = link.anchor.as_deref().filter(|a| !a.is_empty()) {
+            if let Some(anchor) = link.anchor().filter(|a| !a.is_empty()) {
                 if !index.has_anchor(notes, i, anchor) {
                     let what = if anchor.starts_with('^') { "block" } else { "heading" };
                     diags.push(at(

@@ -451,13 +451,13 @@ mod tests {
         let wanted = Wanted::new(&Config::default());
         let big = dir.path().join("big.md");
         std::fs::write(&big, format!("[[Big]]\n{}", "x".repeat(2 * KEPT_BUFFER_BYTES))).unwrap();
-        assert_eq!(read_note("big.md", &big, &wanted).unwrap().links[0].target, "Big".into());
+        assert_eq!(read_note("big.md", &big, &wanted).unwrap().links[0].target(), "Big");
         let target = dir.path().join("target.md");
         std::fs::write(&target, "[[Secret]]\n").unwrap();
         let link = dir.path().join("link.md");
         std::os::unix::fs::symlink(&target, &link).unwrap();
         assert!(read_note("link.md", &link, &wanted).is_none());
-        assert_eq!(read_note("target.md", &target, &wanted).unwrap().links[0].target, "Secret".into());
+        assert_eq!(read_note("target.md", &target, &wanted).unwrap().links[0].target(), "Secret");
     }
 
     /// The walk prunes by each entry's own name; it must keep exactly what

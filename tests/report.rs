@@ -206,12 +206,12 @@ fn generated_markdown_parses_and_links_resolve() {
         assert!(note.diagnostics.is_empty(), "{rel}: {:?}", note.diagnostics);
         assert!(!note.links.is_empty());
         for l in &note.links {
-            let target = vault.index.resolve_name(usize::MAX, &l.target).target;
+            let target = vault.index.resolve_name(usize::MAX, l.target()).target;
             let ok = matches!(target, rapport::Target::Note(_))
                 || ["CRM/Reminders", "CRM/Dashboard", "CRM/Clients.base", "CRM/Relationships.canvas"]
-                    .contains(&&*l.target)
-                || (l.target.starts_with("CRM/Clients/") && v.join(format!("{}.md", l.target)).is_file());
-            assert!(ok, "{rel}:{}: [[{}]] does not resolve", l.line, l.target);
+                    .contains(&l.target())
+                || (l.target().starts_with("CRM/Clients/") && v.join(format!("{}.md", l.target())).is_file());
+            assert!(ok, "{rel}:{}: [[{}]] does not resolve", l.line, l.target());
         }
         // Table rows keep their column count (escaped pipes inside wikilinks).
         let mut cells = 0;

@@ -120,7 +120,7 @@ impl Builder<'_> {
         if out.is_empty() && self.props.get(n, name).is_none() {
             for f in n.fields.iter().filter(|f| self.props.canonical(&f.key) == name) {
                 for (target, _) in wikilinks_in(&f.value) {
-                    if let Target::Note(i) = self.index.resolve_name(note, &target).target {
+                    if let Target::Note(i) = self.index.resolve_name(note, target).target {
                         out.push(i);
                     }
                 }

@@ -4,6 +4,7 @@
 //! Nothing inside code (spans, fenced and indented blocks), HTML, math or Obsidian
 //! comments (`%% … %%`) counts. Offsets from pulldown-cmark become 1-based line:column.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -427,18 +428,17 @@ impl Walker<'_> {
     }
 
     fn link(&mut self, link_type: LinkType, dest: &CowStr<'_>, embed: bool, start: usize) {
-        let (target, anchor, kind) = match link_type {
+        let (target, anchor, kind): (Cow<'_, str>, Option<Cow<'_, str>>, _) = match link_type {
             LinkType::WikiLink { .. } => {
                 let (t, a) = split_wikilink(dest);
-                (t, a, if embed { LinkKind::Embed } else { LinkKind::Wiki })
+                (t.into(), a.map(Into::into), if embed { LinkKind::Embed } else { LinkKind::Wiki })
             }
             LinkType::Inline | LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut => {
                 if dest.is_empty() || URL_SCHEME.is_match(dest) {
                     return;
                 }
                 // Split first: an encoded `%23` is part of the name, not an anchor.
-                let decode =
-                    |s: &str| -> Box<str> { percent_encoding::percent_decode_str(s).decode_utf8_lossy().into() };
+                let decode = |s| percent_encoding::percent_decode_str(s).decode_utf8_lossy();
                 match dest.split_once('#') {
                     Some((t, a)) => (decode(t), Some(decode(a)), LinkKind::Markdown),
                     None => (decode(dest), None, LinkKind::Markdown),
@@ -448,7 +448,7 @@ impl Walker<'_> {
         };
         let (line, column) = self.pos(start);
         let index = self.note.links.len();
-        self.note.links.push(Link { target, anchor, kind, property: None, line, column });
+        self.note.links.push(Link::new(&target, anchor.as_deref(), kind, None, line, column));
         if let Some(h) = &mut self.heading {
             h.links.push(index);
         } else if let Some(item) = self.items.last_mut().filter(|i| !i.closed && i.keep != Some(false)) {
@@ -679,7 +679,7 @@ mod tests {
     }
 
     fn targets(n: &Note) -> Vec<&str> {
-        n.links.iter().map(|l| &*l.target).collect()
+        n.links.iter().map(crate::parse::Link::target).collect()
     }
 
     #[test]
@@ -689,10 +689,10 @@ mod tests {
             "[[Acme#Heading|the acme]] ![[img.png]] [[Sq]uare]] [[a|b|c]] [[#Local]] [[Note#^blk]] [[Иван Петров]] 🙂[[Émoji 🚀]]\n",
         );
         assert_eq!(targets(&n), vec!["Acme", "img.png", "Sq]uare", "a", "", "Note", "Иван Петров", "Émoji 🚀"]);
-        assert_eq!(n.links[0].anchor.as_deref(), Some("Heading"));
+        assert_eq!(n.links[0].anchor(), Some("Heading"));
         assert_eq!(n.links[1].kind, LinkKind::Embed);
-        assert_eq!(n.links[4].anchor.as_deref(), Some("Local"));
-        assert_eq!(n.links[5].anchor.as_deref(), Some("^blk"));
+        assert_eq!(n.links[4].anchor(), Some("Local"));
+        assert_eq!(n.links[5].anchor(), Some("^blk"));
         assert_eq!((n.links[6].line, n.links[6].column), (1, 87));
     }
 
@@ -705,7 +705,7 @@ mod tests {
         // Angle-bracket destinations keep their spaces; `%23` is a `#` in the name.
         let n = parse_note("a.md", "[a](<Clients/Acme Ltd.md>) [b](C%23%20notes.md#Top%20part)\n");
         assert_eq!(targets(&n), vec!["Clients/Acme Ltd.md", "C# notes.md"]);
-        assert_eq!(n.links[1].anchor.as_deref(), Some("Top part"));
+        assert_eq!(n.links[1].anchor(), Some("Top part"));
     }
 
     #[test]

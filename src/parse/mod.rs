@@ -32,14 +32,15 @@ pub enum LinkKind {
 }
 
 /// A link as written in a note, before resolution.
+///
+/// A vault holds hundreds of thousands of links, most of them to short names: the target
+/// and the anchor share one string, kept in place (no allocation) up to 24 bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-/// Strings are boxed: a vault holds hundreds of thousands of links, and a `Box<str>` is a
-/// third smaller than a `String` and carries no spare capacity.
 pub struct Link {
-    /// The path part, as written (URL-decoded for Markdown links); empty for `[[#Heading]]`.
-    pub target: Box<str>,
-    /// What follows `#`: a heading path (`H1#H2`) or a block id (`^abc`).
-    pub anchor: Option<Box<str>>,
+    /// The target, then `#` and the anchor when there is one.
+    dest: CompactString,
+    /// Where the target ends in `dest`.
+    split: u32,
     pub kind: LinkKind,
     /// Lower-cased property key when the link sits in frontmatter.
     pub property: Option<Box<str>>,
@@ -71,6 +72,39 @@ pub struct Task {
     pub recurrence: Option<String>,
     /// Indices into [`Note::links`] of the links in the task's own text.
     pub links: Vec<usize>,
+}
+
+impl Link {
+    pub fn new(
+        target: &str,
+        anchor: Option<&str>,
+        kind: LinkKind,
+        property: Option<Box<str>>,
+        line: u32,
+        column: u32,
+    ) -> Link {
+        let dest = match anchor {
+            None => CompactString::new(target),
+            Some(a) => {
+                let mut d = CompactString::with_capacity(target.len() + 1 + a.len());
+                d.extend([target, "#", a]);
+                d
+            }
+        };
+        // A note is at most 64 MiB, so its targets fit; a longer one is cut, never a panic.
+        let split = u32::try_from(target.len()).unwrap_or(u32::MAX);
+        Link { dest, split, kind, property, line, column }
+    }
+
+    /// The path part, as written (URL-decoded for Markdown links); empty for `[[#Heading]]`.
+    pub fn target(&self) -> &str {
+        self.dest.get(..self.split as usize).unwrap_or(&self.dest)
+    }
+
+    /// What follows `#`: a heading path (`H1#H2`) or a block id (`^abc`).
+    pub fn anchor(&self) -> Option<&str> {
+        self.dest.get(self.split as usize..)?.strip_prefix('#')
+    }
 }
 
 impl Task {
@@ -332,14 +366,8 @@ fn property_links(note: &mut Note, text: &str, idx: &Lines<'_>, block: &frontmat
                     search_from = o + 1;
                     idx.position(o)
                 });
-                links.push(Link {
-                    target,
-                    anchor,
-                    kind: if m.embed { LinkKind::Embed } else { LinkKind::Wiki },
-                    property: Some(p.key.as_str().into()),
-                    line,
-                    column,
-                });
+                let kind = if m.embed { LinkKind::Embed } else { LinkKind::Wiki };
+                links.push(Link::new(target, anchor, kind, Some(p.key.as_str().into()), line, column));
             }
         });
     }
@@ -377,13 +405,13 @@ impl<'a> WikiParts<'a> {
 }
 
 /// Splits a wikilink's inner text `target#anchor|shown` into target and anchor.
-pub(crate) fn split_wikilink(inner: &str) -> (Box<str>, Option<Box<str>>) {
+pub(crate) fn split_wikilink(inner: &str) -> (&str, Option<&str>) {
     let parts = WikiParts::of(inner);
-    (parts.target.trim().into(), parts.anchor.map(|a| a.trim().into()))
+    (parts.target.trim(), parts.anchor.map(str::trim))
 }
 
 /// Finds wikilinks in a plain string (a property or field value): `(target, anchor)`.
-pub(crate) fn wikilinks_in(s: &str) -> Vec<(Box<str>, Option<Box<str>>)> {
+pub(crate) fn wikilinks_in(s: &str) -> Vec<(&str, Option<&str>)> {
     text_links(s).map(|m| split_wikilink(m.inner)).collect()
 }
 
@@ -408,6 +436,26 @@ pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_is_one_string_and_its_anchor_is_split_off() {
+        let n = parse_note(
+            "a.md",
+            "[[Acme#Plans|x]] [[Bo#]] [[Cy]] [m](Long%20name%20past%20the%20inline%20limit.md#Top%20part)\n",
+        );
+        let parts: Vec<(&str, Option<&str>)> = n.links.iter().map(|l| (l.target(), l.anchor())).collect();
+        assert_eq!(
+            parts,
+            [
+                ("Acme", Some("Plans")),
+                ("Bo", Some("")),
+                ("Cy", None),
+                ("Long name past the inline limit.md", Some("Top part"))
+            ]
+        );
+        // Hundreds of thousands of them in a vault: a size that grows should be a choice.
+        assert!(std::mem::size_of::<Link>() <= 56, "{}", std::mem::size_of::<Link>());
+    }
 
     /// Obsidian reads `Note.MD` as the note `Note`, as it reads `Note.md`.
     #[test]
@@ -440,15 +488,15 @@ mod tests {
     fn property_links_are_positioned() {
         let n = parse_note("a.md", "---\ntype: person\ncompany: \"[[Acme|A]]\"\nclients:\n  - \"[[B#Intro]]\"\n---\n");
         assert_eq!(n.links.len(), 2);
-        assert_eq!((&*n.links[0].target, n.links[0].line, n.links[0].column), ("Acme", 3, 11));
+        assert_eq!((n.links[0].target(), n.links[0].line, n.links[0].column), ("Acme", 3, 11));
         assert_eq!(n.links[0].property.as_deref(), Some("company"));
-        assert_eq!((&*n.links[1].target, n.links[1].anchor.as_deref(), n.links[1].line), ("B", Some("Intro"), 5));
+        assert_eq!((n.links[1].target(), n.links[1].anchor(), n.links[1].line), ("B", Some("Intro"), 5));
     }
 
     #[test]
     fn aliases_are_not_links() {
         let n = parse_note("a.md", "---\naliases: [\"[[Not a link]]\"]\nrelated: \"[[Real]]\"\n---\n");
-        let targets: Vec<&str> = n.links.iter().map(|l| &*l.target).collect();
+        let targets: Vec<&str> = n.links.iter().map(Link::target).collect();
         assert_eq!(targets, vec!["Real"]);
     }
 
