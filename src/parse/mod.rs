@@ -91,7 +91,8 @@ impl Link {
                 d
             }
         };
-        // A note is at most 64 MiB, so its targets fit; a longer one is cut, never a panic.
+        // A scanned note is at most 64 MiB, so a target always fits. A text of over 4 GiB
+        // handed to the parser directly could give wrong parts here, but never a panic.
         let split = u32::try_from(target.len()).unwrap_or(u32::MAX);
         Link { dest, split, kind, property, line, column }
     }
