@@ -130,10 +130,11 @@ pub(crate) fn parse(path: &str, block: &Block<'_>, diags: &mut Vec<Diagnostic>) 
     if let Some(props) = simple::parse(yaml) {
         return props
             .into_iter()
-            .map(|(key, value, line)| Property {
-                key: key.to_ascii_lowercase().into(),
-                value,
-                line: block.first_line + line,
+            .map(|(key, value, line)| {
+                // Lower-cased in place: a short key never allocates.
+                let mut key = CompactString::new(key);
+                key.make_ascii_lowercase();
+                Property { key, value, line: block.first_line + line }
             })
             .collect();
     }

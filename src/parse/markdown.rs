@@ -460,15 +460,15 @@ impl Walker<'_> {
         if self.comment {
             return;
         }
-        let text = h.text.trim().to_owned();
-        if let Some((date, format, rest)) = log_start(&text) {
+        let text = h.text.trim();
+        if let Some((date, format, rest)) = log_start(text) {
             let (line, _) = self.pos(h.start);
             let section = u32::try_from(self.note.headings.len()).ok();
             self.note.log.push(LogEntry { date, format, text: rest, line, heading: true, section, links: h.links });
         }
-        // Without its block id, if it ends with one.
-        let text = inline::block_id(&text).map_or(text.as_str(), |(caret, _)| &text[..caret]).trim().to_owned();
-        self.note.headings.push(text.into());
+        // Without its block id, if it ends with one; short ones are kept without allocating.
+        let kept = inline::block_id(text).map_or(text, |(caret, _)| &text[..caret]).trim();
+        self.note.headings.push(kept.into());
     }
 
     fn finish_item(&mut self, item: Item) {
